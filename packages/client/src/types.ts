@@ -1,0 +1,78 @@
+import type { ExpiryReason, SessionStatus } from '@curfew/core'
+
+/**
+ * The public contract of `@curfew/client`, shared with `@curfew/react`. The snapshot is immutable and
+ * keeps its identity until something a user could see changes, so it fits `useSyncExternalStore`.
+ */
+export interface SessionSnapshot {
+  readonly status: 'unknown' | 'active' | 'warning' | 'expired'
+  /** Deadline in the server's clock (epoch ms), or `null` before the first answer. */
+  readonly expiresAt: number | null
+  /** Milliseconds left, computed from the deadline and the corrected clock when the snapshot was made. */
+  readonly remainingMs: number | null
+  readonly expiresBy: 'idle' | 'absolute' | null
+  readonly reason: ExpiryReason | null
+  /** False when the absolute deadline rules: "stay signed in" cannot help. */
+  readonly canExtend: boolean
+  /** Whether this tab is the one talking to the server. */
+  readonly isLeader: boolean
+  /** Subject of the session, when known. */
+  readonly subject: string | null
+  /** Non-secret handle of the session, when known. */
+  readonly session: string | null
+  readonly idleExpiresAt: number | null
+  readonly absoluteExpiresAt: number | null
+  /** How long before the deadline the warning starts (ms). */
+  readonly warnBefore: number
+}
+
+export interface TimerProvider {
+  setTimeout(callback: () => void, ms: number): unknown
+  clearTimeout(id: unknown): void
+}
+
+export interface SessionClientOptions {
+  /** Base path of the session routes. Default `'/session'`. */
+  endpoint?: string
+  /** Overrides the server policy's `warnBefore` (ms or duration string). */
+  warnBefore?: number | string
+  /** DOM events that count as activity. */
+  activityEvents?: readonly string[]
+  /** Minimum gap between two handled activity events (ms). */
+  activityThrottle?: number
+  /** Minimum gap between two activity reports to the server (ms). Default: a fraction of the idle timeout. */
+  reportInterval?: number
+  /** Let activity during the warning extend the session silently. Default `false`. */
+  extendOnActivityDuringWarning?: boolean
+  /** Coordinate tabs through broadcast-channel. Default `true`. */
+  crossTab?: boolean
+  channelName?: string
+  fetch?: typeof fetch
+  /** Local clock (epoch ms). Default `Date.now`. */
+  now?: () => number
+  timers?: TimerProvider
+  onWarning?: (snapshot: SessionSnapshot) => void
+  onExpired?: (snapshot: SessionSnapshot) => void
+  onExtended?: (snapshot: SessionSnapshot) => void
+}
+
+export interface SessionClient {
+  /** Attaches listeners, joins the tab group and checks the session. Idempotent. */
+  start(): void
+  /** Removes every timer and listener and leaves the tab group. */
+  stop(): Promise<void>
+  getSnapshot(): SessionSnapshot
+  subscribe(listener: () => void): () => void
+  /** "Stay signed in": `POST /session/refresh`, single-flight across tabs. */
+  staySignedIn(): Promise<SessionSnapshot>
+  /** Ends the session at the server and in every tab. */
+  logout(): Promise<void>
+  /** A passive status check (`GET /session`). */
+  refreshStatus(): Promise<SessionSnapshot>
+  /** Reads `Curfew-Session` and 401 `session_expired` from any app response. Returns the response. */
+  handleResponse<R extends Response>(response: R): R
+  /** `fetch` that passes every response through `handleResponse`. */
+  fetch: typeof fetch
+}
+
+export type { SessionStatus }

@@ -1,0 +1,126 @@
+import type {
+  ExpiryReason,
+  Policy,
+  PolicyDocument,
+  PolicyInput,
+  SessionError,
+  SessionErrorCode,
+  SessionStatus,
+} from '@curfew/core'
+
+/**
+ * The shared contract of `@curfew/server`: the manager that decides, the store it decides against, and
+ * what adapters receive. Adapters depend only on these types, never on a store or the manager's insides.
+ */
+
+/** What the server knows about the request that caused an event (for the audit trail). */
+export interface RequestMeta {
+  ip?: string
+  userAgent?: string
+  method?: string
+  path?: string
+  requestId?: string
+}
+
+/** A policy plus the fingerprint that proves which one a service runs. */
+export interface ResolvedPolicy extends Policy {
+  readonly fingerprint: string
+}
+
+/** The server-side session record as the manager and adapters see it. Never contains the token. */
+export interface SessionInfo {
+  /** Non-secret short handle, safe to log, show to admins and put in `SessionStatus.session`. */
+  handle: string
+  subject: string
+  /** Name of the policy tier this session runs under. */
+  policy: string
+  /** Fingerprint of the policy the session was created under (drift detection). */
+  fingerprint: string
+  authTime: number
+  createdAt: number
+  lastActivityAt: number
+  data?: Record<string, unknown>
+}
+
+export interface CreateSessionInput {
+  subject: string
+  /** When the user authenticated (epoch ms); defaults to now. Anchors the absolute deadline. */
+  authTime?: number
+  /** Policy tier name; defaults to the manager's default policy. */
+  policy?: string
+  /** Small JSON-serialisable application data kept with the session. */
+  data?: Record<string, unknown>
+  meta?: RequestMeta
+}
+
+export interface CreatedSession {
+  /** The bearer secret: 256 bits from a CSPRNG, base64url. Only its SHA-256 is stored. */
+  token: string
+  session: SessionInfo
+  status: SessionStatus
+}
+
+export interface ValidateOptions {
+  /** Whether this request counts as activity (extends the idle deadline). Default `true`. */
+  activity?: boolean
+  meta?: RequestMeta
+}
+
+/** A refusal, ready for an adapter to send: `res.status(httpStatus).json(body)`. */
+export interface SessionRejection {
+  ok: false
+  /** Why. `'store_unavailable'` when the store failed and `onStoreError` decided. */
+  reason: ExpiryReason | 'missing' | 'store_unavailable' | 'auth_too_old'
+  /** 401, or 503 when the store is down and `onStoreError: 'unavailable'`. */
+  httpStatus: 401 | 503
+  body: SessionError | { error: 'store_unavailable'; reason: 'store_unavailable'; serverTime: number; message: string }
+  /** Value for `WWW-Authenticate` on a 401. */
+  wwwAuthenticate?: string
+}
+
+export interface SessionAcceptance {
+  ok: true
+  session: SessionInfo
+  status: SessionStatus
+  /**
+   * Set when the token was renewed (rotation): the adapter must send this new token (cookie) to the
+   * client. Concurrent requests presenting the old token inside the grace window get the same successor.
+   */
+  token?: string
+}
+
+export type ValidateResult = SessionAcceptance | SessionRejection
+
+export type RevokeReason = Extract<ExpiryReason, 'revoked' | 'logout' | 'reuse_detected' | 'policy_changed'>
+
+/** What `createSessionManager` returns. All methods are safe to call with hostile input. */
+export interface SessionManager {
+  /** The policies in force, by name, with fingerprints. */
+  readonly policies: ReadonlyMap<string, ResolvedPolicy>
+  readonly defaultPolicy: ResolvedPolicy
+  /** Starts a new session (a fresh id on every login: fixation defence). */
+  create(input: CreateSessionInput): Promise<CreatedSession>
+  /** One atomic check (and activity record) per request. Never throws for client input. */
+  validate(token: string | null | undefined, options?: ValidateOptions): Promise<ValidateResult>
+  /** Counts as activity and renews the token when `renewEvery` is due. */
+  refresh(token: string | null | undefined, options?: { meta?: RequestMeta }): Promise<ValidateResult>
+  /** Ends one session by token or handle. Resolves `true` if a live session was ended. */
+  revoke(tokenOrHandle: string, reason?: RevokeReason): Promise<boolean>
+  /** Ends every session of a subject; resolves how many were ended. */
+  revokeSubject(subject: string, reason?: RevokeReason): Promise<number>
+  /** Live sessions of a subject. */
+  list(subject: string): Promise<SessionInfo[]>
+  /** A short JWT whose `exp` never outlives the session. Requires the `tokens` option. */
+  issueAccessToken(session: SessionInfo): Promise<string>
+  /** Body of `GET /session/policy`. */
+  policyDocument(): PolicyDocument
+  /** The manager's clock (injected `now` or the store's clock), epoch ms. */
+  now(): number
+  /** Stops timers (sweeps) and flushes audit sinks. */
+  close(): Promise<void>
+}
+
+export type PolicyOption = Policy | PolicyInput
+
+/** Re-exported for adapter authors. */
+export type { SessionErrorCode }
