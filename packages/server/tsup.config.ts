@@ -1,0 +1,17 @@
+import { defineConfig } from 'tsup'
+
+export default defineConfig({
+  entry: {
+    index: 'src/index.ts',
+    'adapters/express/index': 'src/adapters/express/index.ts',
+    'adapters/fastify/index': 'src/adapters/fastify/index.ts',
+    'adapters/fetch/index': 'src/adapters/fetch/index.ts',
+  },
+  format: ['esm', 'cjs'],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  target: 'es2022',
+  platform: 'node',
+  external: ['express', 'fastify', 'redis', 'ioredis', '@opentelemetry/api'],
+})
