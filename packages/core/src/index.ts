@@ -1,3 +1,5 @@
+export type { ComplianceCheck, ComplianceResult, ComplianceRule } from './compliance'
+export { checkCompliance, complianceRules } from './compliance'
 export type { SessionEvaluation, SessionTimes } from './deadline'
 export { evaluateSession, recordActivity } from './deadline'
 export type { Duration } from './duration'

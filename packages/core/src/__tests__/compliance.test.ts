@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest'
+import { checkCompliance, complianceRules } from '../compliance'
+import { presets } from '../presets'
+
+describe('checkCompliance', () => {
+  it('passes each preset against its own standard', () => {
+    expect(checkCompliance(presets.pciDss4, ['pci-dss-4'])[0]?.status).toBe('pass')
+    expect(checkCompliance(presets.nistAal2, ['nist-aal2'])[0]?.status).toBe('pass')
+    expect(checkCompliance(presets.nistAal3, ['nist-aal3'])[0]?.status).toBe('pass')
+    expect(checkCompliance(presets.hipaa, ['hipaa'])[0]?.status).toBe('pass')
+    expect(checkCompliance(presets.owaspHighValue, ['owasp-high-value'])[0]?.status).toBe('pass')
+    expect(checkCompliance(presets.owaspLowRisk, ['owasp-low-risk'])[0]?.status).toBe('pass')
+  })
+
+  it('fails a hard limit and reports configured vs required', () => {
+    const [result] = checkCompliance({ idleTimeout: '30m', absoluteTimeout: '12h' }, ['pci-dss-4'])
+    expect(result).toMatchObject({
+      rule: 'pci-dss-4',
+      status: 'fail',
+      checks: [{ field: 'idleTimeout', configured: 1_800_000, required: 900_000, ok: false }],
+      summary: 'idleTimeout 30m > 15m',
+    })
+    expect(result?.clause).toContain('8.2.8')
+  })
+
+  it('checks the absolute lifetime where the standard sets one', () => {
+    const [result] = checkCompliance({ idleTimeout: '15m', absoluteTimeout: '13h' }, ['nist-aal3'])
+    expect(result?.status).toBe('fail')
+    expect(result?.summary).toBe('idleTimeout 15m ≤ 15m, absoluteTimeout 13h > 12h')
+  })
+
+  it('warns rather than fails where the standard is guidance', () => {
+    const results = checkCompliance(presets.nistAal2, ['hipaa', 'owasp-high-value', 'owasp-low-risk'])
+    expect(results.map((r) => r.status)).toEqual(['warn', 'warn', 'warn'])
+  })
+
+  it('fails an unknown rule instead of ignoring it', () => {
+    const [result] = checkCompliance(presets.pciDss4, ['pci-dss-3'])
+    expect(result?.status).toBe('fail')
+    expect(result?.summary).toContain('unknown rule')
+  })
+
+  it('lists every rule it knows', () => {
+    expect(complianceRules).toHaveLength(6)
+  })
+})
