@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config'
+import { sourceResolve } from '../../vitest.shared'
 
 export default defineConfig({
-  resolve: { conditions: ['@curfew/source'] },
+  ...sourceResolve,
   test: {
     include: ['src/**/*.test.ts'],
     coverage: {
