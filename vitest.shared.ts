@@ -1,4 +1,4 @@
-import type { UserConfig } from 'vitest/config'
+import type { ViteUserConfig as UserConfig } from 'vitest/config'
 
 /**
  * Workspace packages resolve to their `src/` through the `@curfew/source` export condition, so tests

@@ -1,0 +1,84 @@
+import { cac } from 'cac'
+import { formatCheckReport, runCheck } from './commands/check'
+import { runPolicy } from './commands/policy'
+import { CliError, EXIT, type ExitCode } from './exitCodes'
+import type { CliIO } from './io'
+
+function list(value: unknown): string[] | undefined {
+  if (value === undefined || value === true) return undefined
+  return String(value)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+}
+
+/**
+ * Runs the `curfew` command line with the given arguments and resolves its exit code. Never calls
+ * `process.exit`, so it can run in-process in tests and other tools.
+ *
+ * @example
+ * process.exitCode = await runCli(process.argv.slice(2), nodeIO)
+ */
+export async function runCli(argv: readonly string[], io: CliIO): Promise<ExitCode> {
+  const cli = cac('curfew')
+  let pending: Promise<ExitCode> | undefined
+
+  cli
+    .command('check [...urls]', 'Compare the policies that services state at GET <base>/policy')
+    .option('--policy <file>', 'Reference policy file (default: the first service)')
+    .option(
+      '--compliance <rules>',
+      'Comma-separated rules: pci-dss-4,nist-aal2,nist-aal3,hipaa,owasp-high-value,owasp-low-risk',
+    )
+    .option('--json', 'Print the report as JSON')
+    .option('--timeout <ms>', 'Per-service timeout in ms', { default: 5000 })
+    .example(
+      'curfew check https://api.example.com/session https://app.example.com/session --compliance pci-dss-4',
+    )
+    .action((urls: string[], flags: Record<string, unknown>) => {
+      pending = runCheck(
+        {
+          urls,
+          ...(typeof flags.policy === 'string' ? { policyFile: flags.policy } : {}),
+          compliance: list(flags.compliance) ?? [],
+          timeoutMs: Number(flags.timeout),
+        },
+        io,
+      ).then(({ report, exitCode }) => {
+        io.stdout(flags.json ? JSON.stringify(report, null, 2) : formatCheckReport(report))
+        return exitCode
+      })
+    })
+
+  cli
+    .command('policy <file>', 'Validate a policy file and print it with its fingerprint')
+    .option('--compliance <rules>', 'Also check these rules')
+    .option('--json', 'Print JSON')
+    .action((file: string, flags: Record<string, unknown>) => {
+      pending = runPolicy({ file, compliance: list(flags.compliance) ?? [], json: Boolean(flags.json) }, io)
+    })
+
+  cli.help()
+  cli.version('0.0.0')
+
+  try {
+    cli.parse(['node', 'curfew', ...argv], { run: false })
+    if (cli.options.help || cli.options.version) return EXIT.ok
+    if (!cli.matchedCommand) {
+      io.stderr(
+        argv.length ? `Unknown command "${argv[0]}". Run "curfew --help".` : 'Run "curfew --help" for usage.',
+      )
+      return EXIT.usage
+    }
+    await cli.runMatchedCommand()
+    return (await pending) ?? EXIT.ok
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.stderr(`curfew: ${error.message}`)
+      return error.exitCode
+    }
+    // cac's own errors (missing argument, unknown option) are usage errors.
+    io.stderr(`curfew: ${(error as Error).message}`)
+    return EXIT.usage
+  }
+}
