@@ -1,0 +1,36 @@
+export type { AuditOption } from './audit/emitter'
+export { createAuditEmitter } from './audit/emitter'
+export type { AuditEvent, AuditEventType, AuditMeta, AuditReason, AuditSink } from './audit/events'
+export type { LineStream } from './audit/sinks'
+export { functionSink, jsonLinesSink } from './audit/sinks'
+export { createSessionManager } from './manager/createSessionManager'
+export type { SessionManagerOptions, TokenOptions } from './manager/options'
+export type { MemoryStoreOptions } from './stores/memory/memoryStore'
+export { MemoryStore } from './stores/memory/memoryStore'
+export type {
+  SessionStore,
+  StoreCheckInput,
+  StoreCheckResult,
+  StoreCreateInput,
+  StoredSession,
+  StoredTombstone,
+  StoreEndReason,
+  StoreLimits,
+  StoreRevokeInput,
+  StoreRevokeSubjectInput,
+} from './stores/types'
+export type {
+  CreatedSession,
+  CreateSessionInput,
+  PolicyOption,
+  RequestMeta,
+  ResolvedPolicy,
+  RevokeReason,
+  SessionAcceptance,
+  SessionErrorCode,
+  SessionInfo,
+  SessionManager,
+  SessionRejection,
+  ValidateOptions,
+  ValidateResult,
+} from './types'

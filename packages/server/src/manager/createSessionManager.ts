@@ -1,0 +1,301 @@
+import { CurfewError, type PolicyDocument } from '@curfew/core'
+import { createAuditEmitter } from '../audit/emitter'
+import type { AuditEvent } from '../audit/events'
+import {
+  deriveSuccessor,
+  generateHandle,
+  generateNonce,
+  generateToken,
+  hashToken,
+  isWellFormedHandle,
+  isWellFormedToken,
+} from '../crypto/token'
+import { MemoryStore } from '../stores/memory/memoryStore'
+import type { SessionStore, StoreCheckResult, StoredSession, StoredTombstone } from '../stores/types'
+import type {
+  CreatedSession,
+  CreateSessionInput,
+  RequestMeta,
+  RevokeReason,
+  SessionInfo,
+  SessionManager,
+  ValidateOptions,
+  ValidateResult,
+} from '../types'
+import type { SessionManagerOptions } from './options'
+import { resolvePolicies } from './policies'
+import { rejection, sessionInfo, sessionStatus } from './responses'
+import { createStoreGuard } from './storeGuard'
+
+const DEFAULT_TOMBSTONE_TTL = 10 * 60_000
+const MAX_DATA_BYTES = 8 * 1024
+const MAX_SUBJECT_LENGTH = 512
+
+function invalid(message: string): never {
+  throw new CurfewError({ code: 'invalid_option', message })
+}
+
+/**
+ * Creates the session manager: the authoritative cut-off for idle and absolute timeouts.
+ *
+ * @example
+ * const manager = createSessionManager({ policy: { idleTimeout: '15m', absoluteTimeout: '12h' } })
+ * const { token } = await manager.create({ subject: 'user-42' })
+ * const result = await manager.validate(token)
+ * if (!result.ok) res.status(result.httpStatus).set('WWW-Authenticate', result.wwwAuthenticate).json(result.body)
+ */
+export function createSessionManager(options: SessionManagerOptions): SessionManager {
+  if (typeof options !== 'object' || options === null)
+    invalid('createSessionManager expects an options object.')
+  const policies = resolvePolicies(options)
+  const injectedNow = options.now
+  const ownsStore = options.store === undefined
+  const store: SessionStore = options.store ?? new MemoryStore(injectedNow ? { now: injectedNow } : {})
+  const tombstoneTtl = options.tombstoneTtl ?? DEFAULT_TOMBSTONE_TTL
+  const storeTimeout = options.storeTimeout ?? 2000
+  if (!(storeTimeout > 0)) invalid('"storeTimeout" must be a positive number of milliseconds.')
+  if (!(tombstoneTtl >= 0)) invalid('"tombstoneTtl" must be zero or more milliseconds.')
+  const unavailableStatus = options.onStoreError === 'unavailable' ? 503 : 401
+  const emit = createAuditEmitter({ audit: options.audit })
+  const storeHasClock = typeof store.time === 'function'
+
+  // Without an injected clock, the store's clock rules; we keep the offset it reports so `now()` stays
+  // synchronous and close to the fleet's clock.
+  let offset = 0
+  const now = (): number => (injectedNow ? injectedNow() : Date.now() + offset)
+  const inputNow = (): number | undefined => (injectedNow || !storeHasClock ? now() : undefined)
+  const learn = (storeNow: number): void => {
+    if (!injectedNow && storeHasClock) offset = storeNow - Date.now()
+  }
+  const guard = createStoreGuard({ timeout: storeTimeout, now, emit })
+
+  const audit = (event: Omit<AuditEvent, 'meta'> & { meta?: RequestMeta | undefined }): void => {
+    const { meta, ...rest } = event
+    emit(meta === undefined ? rest : { ...rest, meta })
+  }
+  const fromTombstone = (t: StoredTombstone) => ({
+    session: t.handle,
+    subject: t.subject,
+    policy: t.policy,
+    fingerprint: t.fingerprint,
+  })
+  const fromSession = (s: StoredSession) => ({
+    session: s.handle,
+    subject: s.subject,
+    policy: s.policy,
+    fingerprint: policies.byName.get(s.policy)?.fingerprint ?? s.fingerprint,
+  })
+
+  async function check(token: string | null | undefined, opts: ValidateOptions & { refresh?: boolean }) {
+    if (token === undefined || token === null || token === '') {
+      return rejection({ reason: 'missing', now: now() })
+    }
+    if (!isWellFormedToken(token)) {
+      const time = now()
+      audit({ type: 'session.rejected', time, reason: 'malformed', meta: opts.meta })
+      return rejection({ reason: 'malformed', now: time })
+    }
+    const activity = opts.activity ?? true
+    let renew: { successorId: string; nonce: string } | undefined
+    if (activity && policies.renews) {
+      const nonce = generateNonce()
+      renew = { nonce, successorId: hashToken(deriveSuccessor({ token, nonce })) }
+    }
+    let result: StoreCheckResult
+    try {
+      result = await guard(() =>
+        store.check({
+          id: hashToken(token),
+          activity,
+          policies: policies.limits,
+          tombstoneTtl,
+          ...(renew ? { renew } : {}),
+          ...withNow(inputNow()),
+        }),
+      )
+    } catch {
+      return rejection({ reason: 'store_unavailable', now: now(), unavailableStatus })
+    }
+    learn(result.now)
+    if (result.outcome === 'unknown') {
+      audit({ type: 'session.rejected', time: result.now, reason: 'unknown', meta: opts.meta })
+      return rejection({ reason: 'unknown', now: result.now })
+    }
+    if (result.outcome === 'ended') {
+      const ended = result.first && result.reason !== 'renewed'
+      const revoked =
+        result.reason === 'reuse_detected' || result.reason === 'revoked' || result.reason === 'logout'
+      audit({
+        type: ended ? (revoked ? 'session.revoked' : 'session.expired') : 'session.rejected',
+        time: result.now,
+        ...fromTombstone(result.tombstone),
+        reason: result.reason,
+        meta: opts.meta,
+      })
+      return rejection({ reason: result.reason, now: result.now })
+    }
+    const policy = policies.byName.get(result.session.policy)!
+    const status = sessionStatus({ session: result.session, policy, now: result.now })
+    const successor = result.renewal ? deriveSuccessor({ token, nonce: result.renewal.nonce }) : undefined
+    if (result.renewal?.rotated) {
+      audit({ type: 'session.renewed', time: result.now, ...fromSession(result.session), meta: opts.meta })
+    }
+    if (opts.refresh) {
+      audit({ type: 'session.refreshed', time: result.now, ...fromSession(result.session), meta: opts.meta })
+    }
+    return {
+      ok: true as const,
+      session: sessionInfo(result.session),
+      status,
+      ...(successor === undefined ? {} : { token: successor }),
+    }
+  }
+
+  async function revokeWith(input: { id?: string; handle?: string; reason: RevokeReason }) {
+    const result = await guard(() => store.revoke({ ...input, tombstoneTtl, ...withNow(inputNow()) }))
+    learn(result.now)
+    if (result.ended) {
+      audit({
+        type: 'session.revoked',
+        time: result.now,
+        ...fromTombstone(result.ended),
+        reason: input.reason,
+      })
+    }
+    return result.ended !== null
+  }
+
+  const manager: SessionManager = {
+    policies: policies.byName,
+    defaultPolicy: policies.defaultPolicy,
+
+    async create(input: CreateSessionInput): Promise<CreatedSession> {
+      if (typeof input !== 'object' || input === null) invalid('create() expects { subject }.')
+      const { subject } = input
+      if (typeof subject !== 'string' || subject.length === 0 || subject.length > MAX_SUBJECT_LENGTH) {
+        invalid(`"subject" must be a non-empty string of at most ${MAX_SUBJECT_LENGTH} characters.`)
+      }
+      const policyName = input.policy ?? policies.defaultPolicy.name
+      const policy = policies.byName.get(policyName)
+      if (!policy) {
+        throw new CurfewError({
+          code: 'unknown_policy',
+          message: `Unknown policy "${policyName}". Configured: ${[...policies.byName.keys()].join(', ')}.`,
+        })
+      }
+      if (input.data !== undefined && JSON.stringify(input.data).length > MAX_DATA_BYTES) {
+        invalid(
+          `Session "data" must serialise to at most ${MAX_DATA_BYTES} bytes; keep large state elsewhere.`,
+        )
+      }
+      const time = injectedNow ? injectedNow() : storeHasClock ? await guard(() => store.time!()) : now()
+      learn(time)
+      // An identity provider's auth_time may run slightly ahead of our clock; never in the future.
+      const authTime = Math.min(input.authTime ?? time, time)
+      if (!Number.isFinite(authTime)) invalid('"authTime" must be epoch milliseconds.')
+      if (time >= authTime + policy.absoluteTimeout) {
+        invalid('"authTime" is older than the policy\'s absoluteTimeout; ask the user to sign in again.')
+      }
+      const token = generateToken()
+      const session: StoredSession = {
+        handle: generateHandle(),
+        subject,
+        policy: policy.name,
+        fingerprint: policy.fingerprint,
+        authTime,
+        createdAt: time,
+        lastActivityAt: time,
+        renewedAt: time,
+        ...(input.data === undefined ? {} : { data: input.data }),
+      }
+      await guard(() =>
+        store.create({
+          id: hashToken(token),
+          session,
+          limits: policies.limits[policy.name]!,
+          tombstoneTtl,
+          now: time,
+        }),
+      )
+      audit({ type: 'session.created', time, ...fromSession(session), meta: input.meta })
+      return { token, session: sessionInfo(session), status: sessionStatus({ session, policy, now: time }) }
+    },
+
+    validate(token, opts = {}) {
+      return check(token, opts)
+    },
+
+    refresh(token, opts = {}): Promise<ValidateResult> {
+      return check(token, { activity: true, refresh: true, ...(opts.meta ? { meta: opts.meta } : {}) })
+    },
+
+    async revoke(tokenOrHandle, reason = 'revoked') {
+      if (isWellFormedToken(tokenOrHandle)) return revokeWith({ id: hashToken(tokenOrHandle), reason })
+      if (isWellFormedHandle(tokenOrHandle)) return revokeWith({ handle: tokenOrHandle, reason })
+      return false
+    },
+
+    async revokeSubject(subject, reason = 'revoked') {
+      if (typeof subject !== 'string' || subject.length === 0) return 0
+      const result = await guard(() =>
+        store.revokeSubject({ subject, reason, tombstoneTtl, ...withNow(inputNow()) }),
+      )
+      learn(result.now)
+      for (const tombstone of result.ended) {
+        audit({ type: 'session.revoked', time: result.now, ...fromTombstone(tombstone), reason })
+      }
+      return result.ended.length
+    },
+
+    async list(subject): Promise<SessionInfo[]> {
+      if (typeof subject !== 'string' || subject.length === 0) return []
+      const result = await guard(() => store.list({ subject, ...withNow(inputNow()) }))
+      learn(result.now)
+      return result.sessions
+        .filter((session) => {
+          const policy = policies.byName.get(session.policy)
+          return (
+            policy !== undefined && sessionStatus({ session, policy, now: result.now }).state === 'active'
+          )
+        })
+        .map(sessionInfo)
+    },
+
+    async issueAccessToken() {
+      throw new CurfewError({
+        code: 'invalid_option',
+        message: 'issueAccessToken needs the "tokens" option: configure tokens in createSessionManager.',
+      })
+    },
+
+    policyDocument(): PolicyDocument {
+      return {
+        protocol: 'curfew/1',
+        serverTime: now(),
+        defaultPolicy: policies.defaultPolicy.name,
+        policies: [...policies.byName.values()].map((p) => ({
+          name: p.name,
+          idleTimeout: p.idleTimeout,
+          absoluteTimeout: p.absoluteTimeout,
+          warnBefore: p.warnBefore,
+          fingerprint: p.fingerprint,
+          touchInterval: p.touchInterval,
+          renewEvery: p.renewEvery,
+          renewGrace: p.renewGrace,
+          ...(p.source === undefined ? {} : { source: p.source }),
+        })),
+      }
+    },
+
+    now,
+
+    async close() {
+      if (ownsStore) await store.close?.()
+    },
+  }
+  return manager
+}
+
+function withNow(now: number | undefined): { now?: number } {
+  return now === undefined ? {} : { now }
+}

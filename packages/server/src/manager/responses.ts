@@ -1,0 +1,111 @@
+import { evaluateSession, type SessionStatus } from '@curfew/core'
+import type { StoredSession } from '../stores/types'
+import type { ResolvedPolicy, SessionInfo, SessionRejection } from '../types'
+
+type RejectReason = SessionRejection['reason']
+
+const DESCRIPTIONS: Partial<Record<RejectReason, string>> = {
+  malformed: 'malformed session token',
+  unknown: 'unknown session',
+  renewed: 'session token was renewed',
+  auth_too_old: 'authentication too old',
+}
+
+/**
+ * A ready-to-send refusal. `WWW-Authenticate` follows RFC 6750: no error code when no credentials were
+ * sent, `invalid_token` with a description otherwise.
+ */
+export function rejection(options: {
+  reason: RejectReason
+  now: number
+  unavailableStatus?: 401 | 503
+}): SessionRejection {
+  const { reason, now: serverTime } = options
+  if (reason === 'store_unavailable') {
+    const httpStatus = options.unavailableStatus ?? 401
+    return {
+      ok: false,
+      reason,
+      httpStatus,
+      body: {
+        error: 'store_unavailable',
+        reason,
+        serverTime,
+        message: 'The session store is unavailable; try again shortly.',
+      },
+      ...(httpStatus === 401
+        ? { wwwAuthenticate: 'Bearer error="invalid_token", error_description="session store unavailable"' }
+        : {}),
+    }
+  }
+  if (reason === 'missing') {
+    return {
+      ok: false,
+      reason,
+      httpStatus: 401,
+      body: { error: 'no_session', reason, serverTime, message: 'No session token was sent.' },
+      wwwAuthenticate: 'Bearer realm="curfew"',
+    }
+  }
+  if (reason === 'auth_too_old') {
+    return {
+      ok: false,
+      reason,
+      httpStatus: 401,
+      body: { error: 'reauth_required', reason, serverTime, message: 'Sign in again to continue.' },
+      wwwAuthenticate:
+        'Bearer error="insufficient_user_authentication", error_description="authentication too old"',
+    }
+  }
+  const description = DESCRIPTIONS[reason] ?? `session expired: ${reason}`
+  const error = reason === 'malformed' || reason === 'unknown' ? 'no_session' : 'session_expired'
+  return {
+    ok: false,
+    reason,
+    httpStatus: 401,
+    body: { error, reason, serverTime, message: `${description[0]!.toUpperCase()}${description.slice(1)}.` },
+    wwwAuthenticate: `Bearer error="invalid_token", error_description="${description}"`,
+  }
+}
+
+/** The wire status of a live session, judged by the policy in force now. */
+export function sessionStatus(options: {
+  session: StoredSession
+  policy: ResolvedPolicy
+  now: number
+}): SessionStatus {
+  const { session, policy, now } = options
+  const verdict = evaluateSession(session, policy, now)
+  return {
+    state: verdict.state,
+    ...(verdict.reason ? { reason: verdict.reason } : {}),
+    serverTime: now,
+    expiresAt: verdict.expiresAt,
+    idleExpiresAt: verdict.idleExpiresAt,
+    absoluteExpiresAt: verdict.absoluteExpiresAt,
+    expiresBy: verdict.expiresBy,
+    subject: session.subject,
+    session: session.handle,
+    policy: {
+      name: policy.name,
+      idleTimeout: policy.idleTimeout,
+      absoluteTimeout: policy.absoluteTimeout,
+      warnBefore: policy.warnBefore,
+      fingerprint: policy.fingerprint,
+    },
+  }
+}
+
+/** What adapters and apps see of a record. */
+export function sessionInfo(session: StoredSession): SessionInfo {
+  return {
+    handle: session.handle,
+    subject: session.subject,
+    policy: session.policy,
+    fingerprint: session.fingerprint,
+    authTime: session.authTime,
+    createdAt: session.createdAt,
+    lastActivityAt: session.lastActivityAt,
+    ...(session.data === undefined ? {} : { data: session.data }),
+  }
+}

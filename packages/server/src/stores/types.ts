@@ -1,0 +1,189 @@
+import type { ExpiryReason } from '@curfew/core'
+
+/**
+ * The `SessionStore` contract: what a store must do so that `createSessionManager` can decide on it.
+ *
+ * Written for store authors. The rules that matter:
+ *
+ * - **Keys are token hashes.** `id` is SHA-256(token) in base64url; a store never sees a token. The
+ *   session itself is named by its `handle` (non-secret, short). A session has one current id and a few
+ *   retired ids (after renewal) that point at it.
+ * - **One call = one atomic step.** `check` loads the record, judges it (ended → absolute → idle) with
+ *   the limits of its tier passed in the call, records throttled activity, rotates the token when due,
+ *   and writes a tombstone when it finds the session over. A networked store does all of this in ONE
+ *   round trip (for Redis: one `EVALSHA` of a Lua script). The manager never reads-then-writes.
+ * - **The current policy rules.** `check` receives the limits of every tier in force now
+ *   (`policies`), looks up the record's tier there, and judges by those numbers — not by anything
+ *   stored at creation. A tier missing from `policies` ends the session with reason `policy_changed`.
+ * - **Exactly-once expiry.** When a call is the one that turns a live session into a tombstone it
+ *   reports `first: true`; every later call (on any server) sees the tombstone and reports
+ *   `first: false`. The manager audits `session.expired` / `session.revoked` only on `first`.
+ * - **Tombstones.** An ended session stays readable as a tombstone for `tombstoneTtl` ms so a late
+ *   request learns "expired: idle" rather than "unknown". A store may also let live records expire by
+ *   themselves at `expiresAt + tombstoneTtl` (computed with the limits of the last write): a request in
+ *   that window is judged expired with its reason. Loosening a policy can therefore not revive a record
+ *   the store has already dropped — the safe direction.
+ * - **Time.** Every input carries `now` (epoch ms) when the manager has a clock of its own (tests, or an
+ *   injected `now`). When `now` is omitted, a store that implements `time()` judges by its own clock
+ *   (e.g. Redis `TIME` inside the script) so one clock decides for the whole fleet. Every result reports
+ *   the `now` it judged at; the manager uses it for `serverTime`.
+ * - **Throttling** (`touchInterval`): activity is written only when `now - lastActivityAt >=
+ *   max(touchInterval, 1)`; the recorded activity may lag, so a session can end early, never late.
+ *   `lastActivityAt` never moves backwards and activity never moves `authTime`.
+ * - **Bounded memory per session**: a store keeps at most a small fixed number of retired ids
+ *   (recommended 8); older ones may be forgotten (they then answer `unknown`).
+ * - **Errors**: reject the promise (the manager applies its timeout and `onStoreError`). Never resolve
+ *   with partial results.
+ *
+ * Run `describeSessionStore(name, makeStore)` from `src/stores/__tests__/conformance.ts` against a new
+ * store: it is the executable form of this contract.
+ */
+
+/** The numbers of one policy tier that a store needs to judge a session (all milliseconds). */
+export interface StoreLimits {
+  readonly idleTimeout: number
+  readonly absoluteTimeout: number
+  /** Minimum gap between two recorded activities; `0` records every one. */
+  readonly touchInterval: number
+  /** Rotate the token when `now >= renewedAt + renewEvery`; `0` = renewal off. */
+  readonly renewEvery: number
+  /** How long a retired token keeps working after rotation. */
+  readonly renewGrace: number
+}
+
+/** The session record a store keeps. Contains no token and nothing that can be used as one. */
+export interface StoredSession {
+  /** Non-secret short handle; the session's stable name across renewals. */
+  readonly handle: string
+  readonly subject: string
+  /** Policy tier name. */
+  readonly policy: string
+  /** Fingerprint of the policy at creation (drift detection only; judging uses the current limits). */
+  readonly fingerprint: string
+  readonly authTime: number
+  readonly createdAt: number
+  readonly lastActivityAt: number
+  /** When the current token was issued (creation or last rotation). */
+  readonly renewedAt: number
+  readonly data?: Record<string, unknown>
+}
+
+/** Why a session (or one token of it) no longer works, as a store reports it. */
+export type StoreEndReason = Extract<
+  ExpiryReason,
+  'idle' | 'absolute' | 'revoked' | 'logout' | 'renewed' | 'reuse_detected' | 'policy_changed'
+>
+
+/** What remains of an ended session: enough for the reason and the audit trail. */
+export interface StoredTombstone {
+  readonly handle: string
+  readonly subject: string
+  readonly policy: string
+  readonly fingerprint: string
+  readonly reason: StoreEndReason
+  readonly endedAt: number
+}
+
+export interface StoreCreateInput {
+  /** SHA-256(token), base64url. */
+  readonly id: string
+  readonly session: StoredSession
+  /** Limits of the session's tier, to compute when the record may be dropped. */
+  readonly limits: StoreLimits
+  readonly tombstoneTtl: number
+  readonly now?: number
+}
+
+export interface StoreCheckInput {
+  /** SHA-256(token), base64url. */
+  readonly id: string
+  /** Record activity (throttled) if the session is live. Passive checks pass `false`. */
+  readonly activity: boolean
+  /** Limits of every tier in force now, by name. */
+  readonly policies: Readonly<Record<string, StoreLimits>>
+  /**
+   * A prepared successor, used only when `activity` is true and the tier's `renewEvery` is due:
+   * the store makes `successorId` the session's current id, keeps `id` as a retired id pointing at it
+   * with `nonce` until `now + renewGrace` (and, for reuse detection, until the session ends).
+   */
+  readonly renew?: { readonly successorId: string; readonly nonce: string }
+  readonly tombstoneTtl: number
+  readonly now?: number
+}
+
+/**
+ * The outcome of one check.
+ * - `active`: the session lives; `session` is the record after this call (activity recorded if
+ *   `touched`). `renewal` is set when the presented token is retired (within grace) or was just
+ *   rotated: the manager derives the successor token from the presented token and `nonce`.
+ * - `ended`: the token no longer works. `first` is true for exactly one call per session end (the one
+ *   that wrote the tombstone). `renewed` means the token was retired and its grace passed while the
+ *   session moved on again (not a session end; `first` is false).
+ * - `unknown`: no such id (never existed, or forgotten).
+ */
+export type StoreCheckResult =
+  | {
+      readonly outcome: 'active'
+      readonly now: number
+      readonly session: StoredSession
+      readonly touched: boolean
+      readonly renewal?: { readonly nonce: string; readonly rotated: boolean }
+    }
+  | {
+      readonly outcome: 'ended'
+      readonly now: number
+      readonly reason: StoreEndReason
+      readonly tombstone: StoredTombstone
+      readonly first: boolean
+    }
+  | { readonly outcome: 'unknown'; readonly now: number }
+
+export interface StoreRevokeInput {
+  /** Either the token hash (current or retired id) or the handle. */
+  readonly id?: string
+  readonly handle?: string
+  readonly reason: Extract<StoreEndReason, 'revoked' | 'logout' | 'reuse_detected' | 'policy_changed'>
+  readonly tombstoneTtl: number
+  readonly now?: number
+}
+
+export interface StoreRevokeSubjectInput {
+  readonly subject: string
+  readonly reason: StoreRevokeInput['reason']
+  readonly tombstoneTtl: number
+  readonly now?: number
+}
+
+/**
+ * A session store. Implement every method; `time` and `close` are optional.
+ *
+ * @example
+ * class MyStore implements SessionStore {
+ *   async create(input) { ... return { now } }
+ *   async check(input) { ... } // one atomic step, one round trip
+ *   ...
+ * }
+ * const manager = createSessionManager({ policy, store: new MyStore() })
+ */
+export interface SessionStore {
+  /** Stores a new session under `id`. Ids are fresh random hashes; overwrite is never needed. */
+  create(input: StoreCreateInput): Promise<{ now: number }>
+  /** The per-request step; see {@link StoreCheckInput} and {@link StoreCheckResult}. */
+  check(input: StoreCheckInput): Promise<StoreCheckResult>
+  /**
+   * Ends one session (found by id — current or retired — or by handle), writing a tombstone.
+   * `ended` is the tombstone when THIS call ended a live session, else `null` (already ended/unknown).
+   */
+  revoke(input: StoreRevokeInput): Promise<{ now: number; ended: StoredTombstone | null }>
+  /** Ends every live session of a subject; returns the tombstones this call wrote. */
+  revokeSubject(input: StoreRevokeSubjectInput): Promise<{ now: number; ended: StoredTombstone[] }>
+  /** Records of a subject not yet ended by a tombstone (the manager judges them against the policy). */
+  list(input: { readonly subject: string; readonly now?: number }): Promise<{
+    now: number
+    sessions: StoredSession[]
+  }>
+  /** The store's clock (epoch ms). When present and the manager has no injected `now`, it rules. */
+  time?(): Promise<number>
+  /** Releases timers and connections the store owns. */
+  close?(): Promise<void>
+}
