@@ -1,0 +1,97 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { StoreLimits } from '../../types'
+import { MemoryStore } from '../memoryStore'
+
+const MIN = 60_000
+const T0 = Date.UTC(2026, 0, 1)
+const limits: StoreLimits = {
+  idleTimeout: 15 * MIN,
+  absoluteTimeout: 60 * MIN,
+  touchInterval: MIN,
+  renewEvery: 0,
+  renewGrace: 0,
+}
+const TTL = 5 * MIN
+
+function session(n: number, at = T0) {
+  return {
+    handle: `s_${String(n).padStart(16, '0')}`,
+    subject: `u${n % 10}`,
+    policy: 'default',
+    fingerprint: 'p1',
+    authTime: at,
+    createdAt: at,
+    lastActivityAt: at,
+    renewedAt: at,
+  }
+}
+
+describe('MemoryStore', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('forgets sessions and tombstones once their deadline plus the tombstone TTL has passed', async () => {
+    const store = new MemoryStore({ sweepInterval: 0 })
+    for (let i = 0; i < 100; i++) {
+      await store.create({ id: `id${i}`, session: session(i), limits, tombstoneTtl: TTL, now: T0 })
+    }
+    await store.revoke({ id: 'id0', reason: 'revoked', tombstoneTtl: TTL, now: T0 })
+    expect(store.size).toBe(100)
+    expect(store.sweep(T0 + TTL)).toBe(1)
+    expect(store.sweep(T0 + 15 * MIN + TTL - 1)).toBe(0)
+    expect(store.sweep(T0 + 15 * MIN + TTL)).toBe(99)
+    expect(store.size).toBe(0)
+    expect(store.dump()).toEqual({ sessions: [], ids: [] })
+    expect((await store.list({ subject: 'u1', now: T0 })).sessions).toEqual([])
+  })
+
+  it('keeps an active session that was extended past its first scheduled sweep', async () => {
+    const store = new MemoryStore({ sweepInterval: 0 })
+    await store.create({ id: 'a', session: session(1), limits, tombstoneTtl: TTL, now: T0 })
+    const policies = { default: limits }
+    await store.check({ id: 'a', activity: true, policies, tombstoneTtl: TTL, now: T0 + 10 * MIN })
+    expect(store.sweep(T0 + 20 * MIN)).toBe(0)
+    const result = await store.check({
+      id: 'a',
+      activity: false,
+      policies,
+      tombstoneTtl: TTL,
+      now: T0 + 24 * MIN,
+    })
+    expect(result.outcome).toBe('active')
+    expect(store.sweep(T0 + 25 * MIN + TTL)).toBe(1)
+  })
+
+  it('sweeps on its unref()ed timer using its clock', async () => {
+    vi.useFakeTimers({ now: T0 })
+    const store = new MemoryStore({ sweepInterval: MIN })
+    await store.create({ id: 'a', session: session(1), limits, tombstoneTtl: TTL, now: T0 })
+    await vi.advanceTimersByTimeAsync(20 * MIN)
+    expect(store.size).toBe(0)
+    await store.close()
+  })
+
+  it('bounds the retired ids it keeps per session', async () => {
+    const store = new MemoryStore({ sweepInterval: 0, maxRetiredIds: 2 })
+    const renewing = { ...limits, renewEvery: MIN, renewGrace: 1000 }
+    await store.create({ id: 'id0', session: session(1), limits: renewing, tombstoneTtl: TTL, now: T0 })
+    for (let i = 1; i <= 5; i++) {
+      const result = await store.check({
+        id: `id${i - 1}`,
+        activity: true,
+        policies: { default: renewing },
+        tombstoneTtl: TTL,
+        now: T0 + i * MIN,
+        renew: { successorId: `id${i}`, nonce: `n${i}` },
+      })
+      expect(result).toMatchObject({ outcome: 'active', renewal: { rotated: true } })
+    }
+    expect(
+      store
+        .dump()
+        .ids.map(([id]) => id)
+        .sort(),
+    ).toEqual(['id3', 'id4', 'id5'])
+  })
+})
