@@ -134,7 +134,9 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       })
       return rejection({ reason: result.reason, now: result.now })
     }
-    const policy = policies.byName.get(result.session.policy)!
+    const policy = policies.byName.get(result.session.policy)
+    // A conforming store never answers active for a tier it was not given; refuse rather than guess.
+    if (!policy) return rejection({ reason: 'policy_changed', now: result.now })
     const status = sessionStatus({ session: result.session, policy, now: result.now })
     const successor = result.renewal ? deriveSuccessor({ token, nonce: result.renewal.nonce }) : undefined
     if (result.renewal?.rotated) {

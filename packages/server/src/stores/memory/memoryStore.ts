@@ -82,7 +82,8 @@ export class MemoryStore implements SessionStore {
     this.#sweep(now, SWEEP_BUDGET_PER_CALL)
     const session: StoredSession = {
       ...input.session,
-      ...(input.session.data === undefined ? {} : { data: structuredClone(input.session.data) }),
+      // A private, frozen copy: the application cannot change a record behind the store's back.
+      ...(input.session.data === undefined ? {} : { data: deepFreeze(structuredClone(input.session.data)) }),
     }
     const { expiresAt } = judgeLimits({ session, limits: input.limits, now })
     const entry: Entry = {
@@ -298,4 +299,12 @@ interface EndOptions {
   endedAt: number
   now: number
   ttl: number
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const child of Object.values(value)) deepFreeze(child)
+  }
+  return value
 }
