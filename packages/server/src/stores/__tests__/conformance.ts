@@ -248,6 +248,16 @@ export function describeSessionStore(
         })
       })
 
+      it('answers renewed (not a session end) for a retired id whose successor was itself renewed', async () => {
+        const { id } = await create({ policy: 'renewing' })
+        const fast = { ...policies, renewing: { ...renewing, renewEvery: 1000, renewGrace: 30_000 } }
+        await check(id, T0 + 1000, { policies: fast, renew: { successorId: `${id}_b`, nonce: 'nb' } })
+        await check(`${id}_b`, T0 + 2000, { policies: fast, renew: { successorId: `${id}_c`, nonce: 'nc' } })
+        const stale = await check(id, T0 + 3000, { policies: fast })
+        expect(stale).toMatchObject({ outcome: 'ended', reason: 'renewed', first: false })
+        expect((await check(`${id}_c`, T0 + 4000, { policies: fast })).outcome).toBe('active')
+      })
+
       it('revokes a session through a retired id', async () => {
         const { id, session } = await create({ policy: 'renewing' })
         await renewAt(id, due, 'a')
