@@ -1,0 +1,10 @@
+import './augment'
+
+export type { CookieOptions, CurfewHttpOptions, CurfewRequestState } from '../../http'
+export type { SessionMiddlewareOptions } from './middleware'
+export { sessionMiddleware } from './middleware'
+export { requireRecentAuth } from './recentAuth'
+export type { SessionRoutesOptions } from './routes'
+export { sessionRoutes } from './routes'
+export type { SignInInput, SignOutResult, SignOutTarget } from './sign'
+export { signIn, signOut } from './sign'

@@ -1,0 +1,9 @@
+export type { CookieOptions, CurfewHttpOptions, CurfewRequestState } from '../../http'
+export { fastifyCurfew } from './plugin'
+export type {
+  AuthenticateHookOptions,
+  CurfewDecorator,
+  FastifyCurfewOptions,
+  FastifySignInInput,
+  FastifySignOutResult,
+} from './types'

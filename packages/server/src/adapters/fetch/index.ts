@@ -1,0 +1,10 @@
+export type { CookieOptions, CurfewHttpOptions, CurfewRequestState } from '../../http'
+export type {
+  Authenticated,
+  NotAuthenticated,
+  SessionHandler,
+  SessionHandlerOptions,
+  SignedIn,
+  SignedOut,
+} from './handler'
+export { createSessionHandler } from './handler'

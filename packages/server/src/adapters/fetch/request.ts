@@ -1,0 +1,61 @@
+import {
+  type BodyRead,
+  declaredTooLarge,
+  type HttpReply,
+  type HttpRequestInfo,
+  LimitedText,
+} from '../../http'
+
+/** The protocol layer's view of a Web `Request`. */
+export function requestInfo(request: Request): HttpRequestInfo {
+  let url: URL | undefined
+  try {
+    url = new URL(request.url)
+  } catch {
+    url = undefined
+  }
+  return {
+    method: request.method.toUpperCase(),
+    header: (name) => request.headers.get(name) ?? undefined,
+    // The URL's host is what the client addressed (runtimes build it from `Host`).
+    host: url?.host.toLowerCase() ?? request.headers.get('host')?.toLowerCase() ?? undefined,
+    path: url?.pathname ?? '',
+  }
+}
+
+/** Headers as a `Headers` object (`Set-Cookie` values kept separate). */
+export function toHeaders(headers: ReadonlyArray<[string, string]>): Headers {
+  const result = new Headers()
+  for (const [name, value] of headers) result.append(name, value)
+  return result
+}
+
+/** A protocol answer as a `Response`. */
+export function toResponse(reply: HttpReply, method: string): Response {
+  const body = method === 'HEAD' ? null : JSON.stringify(reply.body)
+  return new Response(body, { status: reply.status, headers: toHeaders(reply.headers) })
+}
+
+/** Reads a Web request body up to `limit` bytes, cancelling the stream past it. */
+export async function readWebBody(request: Request, limit: number): Promise<BodyRead> {
+  if (request.bodyUsed) return { ok: true, consumed: true }
+  if (declaredTooLarge(request.headers.get('content-length') ?? undefined, limit)) {
+    return { ok: false, reason: 'body_too_large' }
+  }
+  if (request.body === null) return { ok: true, text: '' }
+  const text = new LimitedText(limit)
+  const reader = request.body.getReader()
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      if (!text.push(value)) {
+        await reader.cancel().catch(() => undefined)
+        break
+      }
+    }
+  } catch {
+    // A client that aborts mid-body gets no answer anyway; treat what arrived as the body.
+  }
+  return text.result()
+}

@@ -1,0 +1,123 @@
+import { formatSessionHeader, PASSIVE_HEADER, SESSION_HEADER } from '@curfew/core'
+import type { RequestMeta, SessionManager, ValidateResult } from '../types'
+import { cookieSettings, sessionCookie } from './cookie'
+import { readCredentials } from './credentials'
+import type { ResolvedHttpOptions } from './options'
+import { rejectionReply, unavailableReply } from './replies'
+import type { CurfewRequestState, HttpReply, HttpRequestInfo } from './types'
+
+const PASSIVE = PASSIVE_HEADER.toLowerCase()
+
+/** The shared inputs of every protocol step. */
+export interface ProtocolContext {
+  manager: SessionManager
+  request: HttpRequestInfo
+  options: ResolvedHttpOptions
+}
+
+/** Outcome of {@link authenticate}: the state to attach and headers to add, or a complete answer. */
+export type AuthenticateResult =
+  | { ok: true; state: CurfewRequestState; headers: Array<[string, string]> }
+  | { ok: false; reply: HttpReply }
+
+/**
+ * True when the request must not count as activity. Any value of `Curfew-Passive` except `0`/`false`
+ * counts: when in doubt, passive is the side that can only end a session early, never late.
+ */
+export function isPassiveRequest(request: HttpRequestInfo): boolean {
+  const value = request.header(PASSIVE)
+  return value !== undefined && !/^\s*(?:0|false)\s*$/i.test(value)
+}
+
+/** What the audit trail learns about this request. */
+export function requestMeta(request: HttpRequestInfo): RequestMeta {
+  const meta: RequestMeta = { method: request.method }
+  if (request.ip !== undefined) meta.ip = request.ip
+  if (request.path !== undefined) meta.path = request.path.slice(0, 512)
+  const userAgent = request.header('user-agent')
+  if (userAgent !== undefined) meta.userAgent = userAgent.slice(0, 512)
+  return meta
+}
+
+/** The manager's clock, or this machine's if even that fails. */
+export function serverNow(manager: SessionManager): number {
+  try {
+    return manager.now()
+  } catch {
+    return Date.now()
+  }
+}
+
+/**
+ * Runs one manager call; a throw (a bug or an unhandled store failure: client input never makes the
+ * manager throw) becomes a typed 503 instead of a 500 page or a crashed process.
+ */
+export async function guarded(
+  manager: SessionManager,
+  call: () => Promise<ValidateResult>,
+): Promise<ValidateResult | HttpReply> {
+  try {
+    return await call()
+  } catch {
+    return unavailableReply(serverNow(manager))
+  }
+}
+
+/** Tells a {@link guarded} failure from the manager's own answer. */
+export function isReply(value: ValidateResult | HttpReply): value is HttpReply {
+  return !('ok' in value)
+}
+
+/** Headers every answer to an accepted request carries: deadlines, and the rotated cookie if any. */
+export function acceptedHeaders(
+  context: ProtocolContext,
+  accepted: {
+    status: CurfewRequestState['status']
+    token?: string | undefined
+    source: CurfewRequestState['source']
+  },
+): Array<[string, string]> {
+  const headers: Array<[string, string]> = [[SESSION_HEADER, formatSessionHeader(accepted.status)]]
+  // A renewed token reaches a cookie client through Set-Cookie. A bearer client chose to hold its token
+  // itself; it gets no cookie it did not ask for.
+  if (accepted.token !== undefined && accepted.source === 'cookie') {
+    const settings = cookieSettings(context.options, context.request)
+    headers.push(['Set-Cookie', sessionCookie({ settings, token: accepted.token, status: accepted.status })])
+  }
+  return headers
+}
+
+/**
+ * The middleware's whole decision: read the token (bearer or cookie), validate it (as activity unless
+ * passive), and produce either the state to attach plus the `Curfew-Session`/`Set-Cookie` headers, or
+ * the complete 401/503 answer.
+ *
+ * @example
+ * const result = await authenticate({ manager, request, options }, { passive: false })
+ * if (!result.ok) return send(result.reply)
+ */
+export async function authenticate(
+  context: ProtocolContext,
+  settings: { passive?: boolean } = {},
+): Promise<AuthenticateResult> {
+  const { manager, request, options } = context
+  const credentials = readCredentials(request, options)
+  const activity = !(settings.passive === true || isPassiveRequest(request))
+  const result = await guarded(manager, () =>
+    manager.validate(credentials.token, { activity, meta: requestMeta(request) }),
+  )
+  if (isReply(result)) return { ok: false, reply: result }
+  const outcome = result
+  if (!outcome.ok) {
+    const reply = rejectionReply({
+      rejection: outcome,
+      source: credentials.source,
+      settings: cookieSettings(options, request),
+      realm: options.realm,
+    })
+    return { ok: false, reply }
+  }
+  const source = credentials.source ?? 'cookie'
+  const state: CurfewRequestState = { session: outcome.session, status: outcome.status, source }
+  return { ok: true, state, headers: acceptedHeaders(context, { ...outcome, source }) }
+}
