@@ -59,13 +59,16 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   const emit = createAuditEmitter({ audit: options.audit })
   const storeHasClock = typeof store.time === 'function'
 
-  // Without an injected clock, the store's clock rules; we keep the offset it reports so `now()` stays
-  // synchronous and close to the fleet's clock.
+  // One clock decides for the fleet: a store with a clock (`time()`) judges every call by it, so servers
+  // whose own clocks disagree still agree on every deadline. The manager keeps the offset the store
+  // reports so `now()` stays synchronous and close to the deciding clock. Stores without a clock are
+  // given the manager's (injected `now`, else `Date.now`).
+  const localNow = injectedNow ?? Date.now
   let offset = 0
-  const now = (): number => (injectedNow ? injectedNow() : Date.now() + offset)
-  const inputNow = (): number | undefined => (injectedNow || !storeHasClock ? now() : undefined)
+  const now = (): number => localNow() + offset
+  const inputNow = (): number | undefined => (storeHasClock ? undefined : localNow())
   const learn = (storeNow: number): void => {
-    if (!injectedNow && storeHasClock) offset = storeNow - Date.now()
+    if (storeHasClock) offset = storeNow - localNow()
   }
   const guard = createStoreGuard({ timeout: storeTimeout, now, emit })
 
@@ -190,7 +193,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
           `Session "data" must serialise to at most ${MAX_DATA_BYTES} bytes; keep large state elsewhere.`,
         )
       }
-      const time = injectedNow ? injectedNow() : storeHasClock ? await guard(() => store.time!()) : now()
+      const time = storeHasClock ? await guard(() => store.time!()) : localNow()
       learn(time)
       // An identity provider's auth_time may run slightly ahead of our clock; never in the future.
       const authTime = Math.min(input.authTime ?? time, time)

@@ -23,8 +23,10 @@ export interface SessionManagerOptions {
   /** An audit function, or an array of sinks. */
   audit?: AuditOption
   /**
-   * The clock (epoch ms), for tests. Without it the store's clock rules when the store has one
-   * (`time()`), so a fleet of servers agrees on every deadline.
+   * This server's clock (epoch ms), for tests. When the store has a clock of its own (`time()`, e.g.
+   * Redis `TIME`), the store's clock decides every deadline — so a fleet of servers whose clocks differ
+   * still agrees — and this clock only serves `now()` between store calls (corrected by the offset the
+   * store reports). The default store is given this clock.
    */
   now?: () => number
   /** What a request gets when the store fails or times out: 401 (`'deny'`, default) or 503. */

@@ -23,10 +23,12 @@ import type { ExpiryReason } from '@curfew/core'
  *   themselves at `expiresAt + tombstoneTtl` (computed with the limits of the last write): a request in
  *   that window is judged expired with its reason. Loosening a policy can therefore not revive a record
  *   the store has already dropped — the safe direction.
- * - **Time.** Every input carries `now` (epoch ms) when the manager has a clock of its own (tests, or an
- *   injected `now`). When `now` is omitted, a store that implements `time()` judges by its own clock
- *   (e.g. Redis `TIME` inside the script) so one clock decides for the whole fleet. Every result reports
- *   the `now` it judged at; the manager uses it for `serverTime`.
+ * - **Time.** A store that implements `time()` has a clock, and that clock decides: the manager then
+ *   omits `now` from every input and the store judges by its own clock (e.g. Redis `TIME` inside the
+ *   script), so servers whose clocks disagree still agree on every deadline. A store without `time()`
+ *   always receives `now` (epoch ms) from the manager. Every result reports the `now` it judged at; the
+ *   manager uses it for `serverTime` and to correct its own `now()`. Honour `now` whenever it is given
+ *   (the conformance suite drives time that way).
  * - **Throttling** (`touchInterval`): activity is written only when `now - lastActivityAt >=
  *   max(touchInterval, 1)`; the recorded activity may lag, so a session can end early, never late.
  *   `lastActivityAt` never moves backwards and activity never moves `authTime`.
@@ -182,7 +184,7 @@ export interface SessionStore {
     now: number
     sessions: StoredSession[]
   }>
-  /** The store's clock (epoch ms). When present and the manager has no injected `now`, it rules. */
+  /** The store's clock (epoch ms). When present it decides: the manager passes no `now` to the store. */
   time?(): Promise<number>
   /** Releases timers and connections the store owns. */
   close?(): Promise<void>

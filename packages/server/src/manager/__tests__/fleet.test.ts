@@ -48,3 +48,23 @@ describe('several managers on one store', () => {
     await manager.close()
   })
 })
+
+describe('one clock for the fleet', () => {
+  it('makes managers with skewed clocks agree on every deadline through a store with a clock', async () => {
+    const storeClock = { t: START }
+    const store = new MemoryStore({ now: () => storeClock.t, sweepInterval: 0 })
+    const ahead = createSessionManager({ policy, store, now: () => storeClock.t + 7 * MINUTE })
+    const behind = createSessionManager({ policy, store, now: () => storeClock.t - 7 * MINUTE })
+    const { token, status } = await ahead.create({ subject: 'u1' })
+    expect(status.expiresAt).toBe(START + 15 * MINUTE)
+    storeClock.t += 14 * MINUTE
+    const fromBehind = await behind.validate(token, { activity: false })
+    const fromAhead = await ahead.validate(token, { activity: false })
+    expect(fromBehind).toMatchObject({ ok: true, status: { serverTime: START + 14 * MINUTE } })
+    expect(fromAhead).toMatchObject({ ok: true, status: { serverTime: START + 14 * MINUTE } })
+    expect(ahead.now()).toBe(storeClock.t)
+    expect(behind.now()).toBe(storeClock.t)
+    storeClock.t += MINUTE
+    expect(await behind.validate(token)).toMatchObject({ ok: false, reason: 'idle' })
+  })
+})

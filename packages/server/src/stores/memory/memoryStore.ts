@@ -13,7 +13,11 @@ import type {
 import { DeadlineHeap } from './heap'
 
 export interface MemoryStoreOptions {
-  /** Clock for timer sweeps (epoch ms). Give it the same clock as the manager in tests. */
+  /**
+   * The store's clock (epoch ms). When given, the store exposes it as `time()` and it decides every
+   * deadline for all managers using this store (as Redis `TIME` does for `RedisStore`). Without it the
+   * store judges by the `now` each manager passes, and sweeps by `Date.now`.
+   */
   now?: () => number
   /** How often the background sweep runs (ms). The timer is `unref()`ed. Default 30 s; 0 disables it. */
   sweepInterval?: number
@@ -61,9 +65,13 @@ export class MemoryStore implements SessionStore {
   readonly #clock: () => number
   readonly #maxRetired: number
   #timer: ReturnType<typeof setInterval> | undefined
+  /** Present only when the store was given a clock; see {@link MemoryStoreOptions.now}. */
+  readonly time?: () => Promise<number>
 
   constructor(options: MemoryStoreOptions = {}) {
-    this.#clock = options.now ?? Date.now
+    const clock = options.now ?? Date.now
+    this.#clock = clock
+    if (options.now) this.time = async () => clock()
     this.#maxRetired = Math.max(1, options.maxRetiredIds ?? 8)
     const interval = options.sweepInterval ?? 30_000
     if (interval > 0) {
@@ -184,10 +192,6 @@ export class MemoryStore implements SessionStore {
       if (entry && !entry.tombstone) sessions.push(entry.session)
     }
     return { now, sessions }
-  }
-
-  async time(): Promise<number> {
-    return this.#clock()
   }
 
   async close(): Promise<void> {
