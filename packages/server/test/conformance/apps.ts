@@ -1,0 +1,153 @@
+import { createServer, type Server } from 'node:http'
+import express from 'express'
+import Fastify from 'fastify'
+import {
+  requireRecentAuth,
+  sessionMiddleware,
+  sessionRoutes,
+  signIn,
+  signOut,
+} from '../../src/adapters/express'
+import { fastifyCurfew } from '../../src/adapters/fastify'
+import { createSessionHandler } from '../../src/adapters/fetch'
+import type { SessionManager } from '../../src/types'
+import { serveFetchApp } from './bridge'
+
+/**
+ * The same small app written with each adapter, so one suite can hold all three to the protocol:
+ * - session routes at `/session`
+ * - `POST /login` `{ subject, authTime? }` → signIn, 200 status
+ * - `POST /signout` → signOut, 200 `{ status }` or the refusal
+ * - `GET /api/me` protected → `{ subject, handle }`; `GET /api/poll` protected, passive per route
+ * - `GET /api/sensitive` protected + requireRecentAuth('5m')
+ */
+export interface AdapterUnderTest {
+  name: 'express' | 'fastify' | 'fetch'
+  /** Starts the app on 127.0.0.1, port 0; resolves its base URL and a way to stop it. */
+  start(manager: SessionManager): Promise<{ url: string; close(): Promise<void> }>
+}
+
+function listen(server: Server): Promise<{ url: string; close(): Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      if (address === null || typeof address === 'string') throw new Error('no TCP address')
+      resolve({
+        url: `http://127.0.0.1:${address.port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections()
+            server.close(() => done())
+          }),
+      })
+    })
+  })
+}
+
+function loginInput(body: unknown): { subject: string; authTime?: number } {
+  const input = (body ?? {}) as { subject?: unknown; authTime?: unknown }
+  return {
+    subject: typeof input.subject === 'string' ? input.subject : 'anonymous',
+    ...(typeof input.authTime === 'number' ? { authTime: input.authTime } : {}),
+  }
+}
+
+export const expressAdapter: AdapterUnderTest = {
+  name: 'express',
+  start(manager) {
+    const app = express()
+    app.use('/session', sessionRoutes(manager))
+    app.post('/login', express.json(), async (req, res) => {
+      res.json(await signIn(res, manager, loginInput(req.body)))
+    })
+    app.post('/signout', async (req, res) => {
+      const result = await signOut(req, res, manager)
+      if (!result.ok) res.status(result.httpStatus).json(result.body)
+      else res.json({ status: result.status })
+    })
+    app.get('/api/poll', sessionMiddleware(manager, { passive: true }), (req, res) => {
+      res.json({ subject: req.session?.subject })
+    })
+    app.use('/api', sessionMiddleware(manager))
+    app.get('/api/me', (req, res) => {
+      res.json({ subject: req.session?.subject, handle: req.curfew?.session.handle })
+    })
+    app.get('/api/sensitive', requireRecentAuth('5m'), (req, res) => {
+      res.json({ subject: req.session?.subject })
+    })
+    return listen(createServer(app))
+  },
+}
+
+export const fastifyAdapter: AdapterUnderTest = {
+  name: 'fastify',
+  async start(manager) {
+    const app = Fastify()
+    await app.register(fastifyCurfew, { manager })
+    // A form sign-out, as @fastify/formbody would accept it, so signOut() itself judges cross-site forms.
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
+      done(null, body),
+    )
+    app.post('/login', async (request, reply) => reply.signIn(loginInput(request.body)))
+    app.post('/signout', async (_request, reply) => {
+      const result = await reply.signOut()
+      if (!result.ok) return reply.code(result.httpStatus).send(result.body)
+      return { status: result.status }
+    })
+    app.register(async (api) => {
+      api.addHook('onRequest', api.curfew.authenticate)
+      api.get('/api/me', async (request) => ({
+        subject: request.curfew?.session.subject,
+        handle: request.curfew?.session.handle,
+      }))
+      api.get('/api/poll', { config: { curfew: { passive: true } } }, async (request) => ({
+        subject: request.curfew?.session.subject,
+      }))
+      api.get('/api/sensitive', { preHandler: api.curfew.requireRecentAuth('5m') }, async (request) => ({
+        subject: request.curfew?.session.subject,
+      }))
+    })
+    const url = await app.listen({ port: 0, host: '127.0.0.1' })
+    return { url, close: () => app.close() }
+  },
+}
+
+export const fetchAdapter: AdapterUnderTest = {
+  name: 'fetch',
+  start(manager) {
+    const curfew = createSessionHandler(manager)
+    return listen(
+      serveFetchApp(async (request) => {
+        const routed = await curfew.handle(request)
+        if (routed) return routed
+        const { pathname } = new URL(request.url)
+        if (pathname === '/login' && request.method === 'POST') {
+          const { status, headers } = await curfew.signIn(request, loginInput(await request.json()))
+          return Response.json(status, { headers })
+        }
+        if (pathname === '/signout' && request.method === 'POST') {
+          const result = await curfew.signOut(request)
+          return result.ok
+            ? Response.json({ status: result.status }, { headers: result.headers })
+            : result.response
+        }
+        if (pathname.startsWith('/api/')) {
+          const auth = await curfew.authenticate(request, { passive: pathname === '/api/poll' })
+          if (!auth.ok) return auth.response
+          if (pathname === '/api/sensitive') {
+            const refusal = curfew.requireRecentAuth(auth, '5m')
+            if (refusal) return refusal
+          }
+          return Response.json(
+            { subject: auth.session.subject, handle: auth.session.handle },
+            { headers: auth.headers },
+          )
+        }
+        return Response.json({ error: 'not_found' }, { status: 404 })
+      }),
+    )
+  },
+}
+
+export const adapters: AdapterUnderTest[] = [expressAdapter, fastifyAdapter, fetchAdapter]

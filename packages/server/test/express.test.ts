@@ -1,0 +1,4 @@
+import { expressAdapter } from './conformance/apps'
+import { describeAdapterConformance } from './conformance/index'
+
+describeAdapterConformance(expressAdapter)

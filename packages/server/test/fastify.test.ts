@@ -1,0 +1,4 @@
+import { fastifyAdapter } from './conformance/apps'
+import { describeAdapterConformance } from './conformance/index'
+
+describeAdapterConformance(fastifyAdapter)

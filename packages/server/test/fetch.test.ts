@@ -1,0 +1,4 @@
+import { fetchAdapter } from './conformance/apps'
+import { describeAdapterConformance } from './conformance/index'
+
+describeAdapterConformance(fetchAdapter)
