@@ -6,7 +6,7 @@ export default defineConfig({
   dts: true,
   clean: true,
   sourcemap: true,
-  target: 'es2020',
+  target: 'es2022',
   platform: 'browser',
   external: ['broadcast-channel', '@curfew/core'],
 })

@@ -1,4 +1,10 @@
-import type { ExpiryReason, SessionStatus } from '@curfew/core'
+import type { ExpiryReason, SessionError, SessionStatus } from '@curfew/core'
+
+/**
+ * Why the session is over: an {@link ExpiryReason}, what a 401 said (`'missing'`: no session at all,
+ * `'auth_too_old'`), or `'switched'` when another user signed in in another tab.
+ */
+export type SnapshotReason = SessionError['reason'] | 'switched'
 
 /**
  * The public contract of `@curfew/client`, shared with `@curfew/react`. The snapshot is immutable and
@@ -11,7 +17,11 @@ export interface SessionSnapshot {
   /** Milliseconds left, computed from the deadline and the corrected clock when the snapshot was made. */
   readonly remainingMs: number | null
   readonly expiresBy: 'idle' | 'absolute' | null
-  readonly reason: ExpiryReason | null
+  /**
+   * Why the session ended. `'switched'` means another user signed in in another tab: this tab's
+   * session is over and the app should reload rather than show one user's page with another's session.
+   */
+  readonly reason: SnapshotReason | null
   /** False when the absolute deadline rules: "stay signed in" cannot help. */
   readonly canExtend: boolean
   /** Whether this tab is the one talking to the server. */
@@ -48,12 +58,18 @@ export interface SessionClientOptions {
   crossTab?: boolean
   channelName?: string
   fetch?: typeof fetch
+  /** `credentials` of the SDK's own requests. Default `'same-origin'`. */
+  credentials?: RequestCredentials
+  /** Abort one SDK request after this many ms (it is then retried with backoff). Default 10 s. */
+  requestTimeout?: number
   /** Local clock (epoch ms). Default `Date.now`. */
   now?: () => number
   timers?: TimerProvider
   onWarning?: (snapshot: SessionSnapshot) => void
   onExpired?: (snapshot: SessionSnapshot) => void
   onExtended?: (snapshot: SessionSnapshot) => void
+  /** Another session appeared (a new login, possibly of another user: then `reason` is `'switched'`). */
+  onSessionChange?: (snapshot: SessionSnapshot) => void
 }
 
 export interface SessionClient {
@@ -63,6 +79,11 @@ export interface SessionClient {
   stop(): Promise<void>
   getSnapshot(): SessionSnapshot
   subscribe(listener: () => void): () => void
+  /**
+   * Like `subscribe`, and while at least one such listener exists the snapshot's `remainingMs` is
+   * refreshed on every whole second of the countdown (one timer to the next second, no tick counting).
+   */
+  subscribeCountdown(listener: () => void): () => void
   /** "Stay signed in": `POST /session/refresh`, single-flight across tabs. */
   staySignedIn(): Promise<SessionSnapshot>
   /** Ends the session at the server and in every tab. */

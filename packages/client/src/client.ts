@@ -1,0 +1,329 @@
+import { parseDuration, parseSessionHeader, SESSION_HEADER } from '@curfew/core'
+import { DEFAULT_ACTIVITY_EVENTS, trackActivity } from './activity'
+import { offsetOf } from './clock'
+import { type Ended, type EndReason, type Known, parseEnded } from './parse'
+import { createStore } from './store'
+import { joinTabs, type TabMessage, type Tabs } from './tabs'
+import { type Call, createTransport } from './transport'
+import type { SessionClient, SessionClientOptions, SessionSnapshot, TimerProvider } from './types'
+
+type Status = SessionSnapshot['status']
+
+// setTimeout's ceiling; longer delays would fire at once.
+const MAX_DELAY = 2 ** 31 - 1
+
+/**
+ * Creates the browser session client. Creating it touches no browser global (safe during SSR);
+ * `start()` attaches listeners, joins the tab group and asks the server.
+ *
+ * @example
+ * const session = createSessionClient({ endpoint: '/session', onExpired: () => location.assign('/login') })
+ * session.subscribe(() => render(session.getSnapshot()))
+ * session.start()
+ * const res = await session.fetch('/api/orders') // keeps the countdown in step with app traffic
+ */
+export function createSessionClient(options: SessionClientOptions = {}): SessionClient {
+  const endpoint = options.endpoint ?? '/session'
+  const localNow = options.now ?? (() => Date.now())
+  // Looked up on every call, never at creation, so fake timers installed later still apply.
+  const timers: TimerProvider = options.timers ?? globalThis
+  const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init))
+  const warnOption = options.warnBefore === undefined ? undefined : parseDuration(options.warnBefore)
+  const transport = createTransport({
+    endpoint,
+    fetch: fetchImpl,
+    timers,
+    now: localNow,
+    credentials: options.credentials ?? 'same-origin',
+    timeout: options.requestTimeout ?? 10_000,
+  })
+
+  let started = false
+  let leader = false
+  /** `serverTime − local time`: from the last request, the leader, or a first header. */
+  let offset: number | null = null
+  /** Newest session state, in server time. */
+  let known: Known | null = null
+  /** Set when the server (or a tab that heard from it) said the session is over. */
+  let ended: EndReason | null = null
+  /** Server time of the newest state; older news (a late answer, a stale tab) is ignored. */
+  let stamp = -Infinity
+  /** Subject this tab belongs to; another subject's session is never shown as this tab's. */
+  let owner: string | undefined
+  let switched = false
+  /** Server times of the latest counted activity and of the latest report sent. */
+  let activityAt = -Infinity
+  let reportedAt = -Infinity
+  /** Stamp of the newest refresh answer: makes "stay signed in" single-flight across tabs. */
+  let refreshedStamp = -Infinity
+  let lastStatus: Status = 'unknown'
+  let countdowns = 0
+  let timer: unknown
+  let tabs: Tabs | undefined
+  let untrack: (() => void) | undefined
+  const waiters: Array<() => void> = []
+  const flights: Partial<Record<Call, Promise<void>>> = {}
+  const store = createStore({} as SessionSnapshot)
+
+  const serverNow = () => localNow() + (offset ?? 0)
+  const warnBefore = () => warnOption ?? known?.warnBefore ?? 60_000
+  const pending = () => !ended && known?.expiresBy === 'idle' && activityAt > reportedAt
+  // A report interval after the last one (default: an eighth of the time before the warning, within
+  // 1 s..5 min), or at once when waiting would let an active user slide into the warning window.
+  const reportDue = () => {
+    const due =
+      reportedAt +
+      (options.reportInterval ??
+        Math.min(300_000, Math.max(1_000, ((known?.idleTimeout ?? 900_000) - warnBefore()) / 8)))
+    return known && due >= known.expiresAt - warnBefore() ? activityAt : due
+  }
+  const share = () => tabs?.post({ k: 'state', known, ended, stamp, offset, reportedAt })
+  const check = () => call('check')
+
+  function call(kind: Call): Promise<void> {
+    flights[kind] ??= transport.send(kind).then((reply) => {
+      flights[kind] = undefined
+      if (reply) {
+        offset = offsetOf(reply.body.serverTime, reply.sentAt, localNow())
+        learn(reply.body)
+        if (kind === 'refresh') refreshedStamp = stamp
+      }
+      // Even after a failure: followers waiting on this answer resolve with what is known.
+      share()
+    })
+    return flights[kind]
+  }
+
+  /** Takes a server answer in; a 401 carries no deadlines: the session we knew is over. */
+  function learn(body: Known | Ended): boolean {
+    return 'expiresAt' in body
+      ? adopt(body, body.state === 'expired' ? (body.reason ?? 'unknown') : null, body.serverTime)
+      : adopt(known, body.reason, body.serverTime)
+  }
+
+  function adopt(next: Known | null, end: EndReason | null, at: number): boolean {
+    if (at < stamp) return false
+    stamp = at
+    const changed = known && next && next.session !== known.session
+    if (next?.state === 'active' && next.subject !== undefined) {
+      owner ??= next.subject
+      switched = next.subject !== owner
+    }
+    // Activity seen under one session is never credited to another.
+    if (changed) activityAt = reportedAt = -Infinity
+    known = next
+    ended = end
+    render(false)
+    if (changed) options.onSessionChange?.(store.get())
+    return true
+  }
+
+  /** Publishes the snapshot; `timeDriven` renders may start the leader's passive checks. */
+  function render(timeDriven = true) {
+    const t = serverNow()
+    const {
+      expiresAt = null,
+      expiresBy = null,
+      subject = null,
+      session = null,
+      idleExpiresAt = null,
+      absoluteExpiresAt = null,
+    } = known ?? {}
+    const status: Status = ended
+      ? 'expired'
+      : expiresAt === null
+        ? 'unknown'
+        : t >= expiresAt
+          ? 'expired'
+          : t >= expiresAt - warnBefore()
+            ? 'warning'
+            : 'active'
+    const shown = switched ? 'expired' : status
+    const prev = store.get().status
+    const published = store.set(
+      {
+        status: shown,
+        expiresAt,
+        remainingMs: expiresAt === null ? null : Math.max(0, expiresAt - t),
+        expiresBy,
+        reason: switched ? 'switched' : status === 'expired' ? (ended ?? expiresBy) : null,
+        canExtend: (shown === 'active' || shown === 'warning') && expiresBy === 'idle',
+        isLeader: leader,
+        subject,
+        session,
+        idleExpiresAt,
+        absoluteExpiresAt,
+        warnBefore: warnBefore(),
+      },
+      // Without a countdown watcher the snapshot keeps its identity while only the time left moves.
+      countdowns ? undefined : 'remainingMs',
+    )
+    if (published && shown !== prev && prev) {
+      const snapshot = store.get()
+      if (shown === 'warning') options.onWarning?.(snapshot)
+      if (shown === 'expired') options.onExpired?.(snapshot)
+      if (shown === 'active' && prev !== 'unknown') options.onExtended?.(snapshot)
+    }
+    // Entering the warning, ask whether app traffic or another device moved the deadline; at the
+    // predicted deadline, ask the server to confirm. The server's answer rules either way.
+    if (
+      leader &&
+      timeDriven &&
+      status !== lastStatus &&
+      (status === 'warning' || (status === 'expired' && !ended))
+    )
+      void check()
+    lastStatus = status
+    schedule(t)
+  }
+
+  /** One timer, to the next instant anything can change: warning, deadline, report, countdown second. */
+  function schedule(t: number) {
+    timers.clearTimeout(timer)
+    if (!started || !known || ended) return
+    const at = [known.expiresAt - warnBefore(), known.expiresAt].filter((x) => x > t)
+    if (countdowns && t < known.expiresAt) at.push(t + ((known.expiresAt - t) % 1000 || 1000))
+    if (leader && pending() && !flights.activity) at.push(reportDue())
+    if (at[0]) timer = timers.setTimeout(tick, Math.min(MAX_DELAY, Math.max(0, Math.min(...at) - t)))
+  }
+
+  function tick() {
+    if (leader && pending() && !flights.activity && serverNow() >= reportDue()) {
+      reportedAt = serverNow()
+      void call('activity')
+    }
+    render()
+  }
+
+  function onActivity() {
+    render()
+    const { status } = store.get()
+    if (status === 'expired' || (status === 'warning' && !options.extendOnActivityDuringWarning)) return
+    activityAt = serverNow()
+    if (leader) tick()
+    else tabs?.post({ k: 'activity' })
+  }
+
+  function onWake() {
+    render()
+    // No answer yet, or a predicted end the server has not confirmed (the network may be back).
+    if (leader && !ended && (!known || serverNow() >= known.expiresAt)) void check()
+  }
+
+  function onLeader() {
+    leader = true
+    tick()
+    onWake()
+    // Followers still waiting on the previous leader get an answer.
+    share()
+  }
+
+  function onMessage(message: TabMessage) {
+    if (message.k === 'state') {
+      offset = message.offset ?? offset
+      reportedAt = Math.max(reportedAt, message.reportedAt)
+      adopt(message.known, message.ended, message.stamp)
+      for (const done of waiters.splice(0)) done()
+    } else if (leader) {
+      if (message.k === 'activity') {
+        activityAt = serverNow()
+        tick()
+      } else if (message.k === 'refresh') {
+        // The asking tab had not yet seen the newest refresh: it is answered already.
+        if (message.stamp < refreshedStamp) share()
+        else void call('refresh')
+      }
+      // A new tab asking after the end may follow a new login: ask the server, not the memory.
+      else if (message.check || ended || !known) void check()
+      else share()
+    }
+  }
+
+  /**
+   * A follower's request goes to the leader; it resolves on the next state any tab shares (the leader
+   * shares after every answer, failed ones included, and on taking over).
+   */
+  function viaLeader(kind: Call, message: TabMessage): Promise<SessionSnapshot> {
+    if (leader || !tabs) return call(kind).then(store.get)
+    tabs.post(message)
+    return new Promise((resolve) => waiters.push(() => resolve(store.get())))
+  }
+
+  const client: SessionClient = {
+    start() {
+      if (started) return
+      started = true
+      untrack = trackActivity({
+        events: options.activityEvents ?? DEFAULT_ACTIVITY_EVENTS,
+        throttle: options.activityThrottle ?? 1_000,
+        now: localNow,
+        onActivity,
+        onWake,
+      })
+      if (options.crossTab === false) return onLeader()
+      tabs = joinTabs({ name: options.channelName ?? `curfew:${endpoint}`, onMessage, onLeader })
+      tabs.post({ k: 'ask', check: false })
+    },
+    async stop() {
+      if (!started) return
+      started = leader = false
+      untrack?.()
+      transport.cancel()
+      for (const done of waiters.splice(0)) done()
+      const closing = tabs
+      tabs = undefined
+      render(false)
+      await closing?.close()
+    },
+    getSnapshot: store.get,
+    subscribe: store.subscribe,
+    subscribeCountdown(listener) {
+      const unsubscribe = store.subscribe(listener)
+      countdowns++
+      schedule(serverNow())
+      return () => {
+        unsubscribe()
+        countdowns--
+      }
+    },
+    staySignedIn: () => viaLeader('refresh', { k: 'refresh', stamp }),
+    refreshStatus: () => viaLeader('check', { k: 'ask', check: true }),
+    async logout() {
+      // Any tab ends the session itself: a logout never waits for a leader.
+      const reply = await transport.send('logout')
+      if (reply) offset = offsetOf(reply.body.serverTime, reply.sentAt, localNow())
+      learn({
+        state: 'expired',
+        reason: 'logout',
+        serverTime: Math.max(stamp, reply?.body.serverTime ?? serverNow()),
+      })
+      share()
+    },
+    handleResponse(response) {
+      const header = parseSessionHeader(response.headers?.get(SESSION_HEADER))
+      if (header) {
+        offset ??= header.serverTime - localNow()
+        if (header.session !== known?.session) void client.refreshStatus()
+        else if (
+          (header.expiresAt !== known.expiresAt || header.state !== known.state) &&
+          learn({ ...known, ...header })
+        )
+          share()
+      }
+      if (response.status === 401)
+        response
+          .clone()
+          .json()
+          .then((body: { error?: unknown }) => {
+            const ended = body?.error === 'session_expired' && parseEnded(body, serverNow())
+            if (ended && learn(ended)) share()
+          })
+          .catch(() => undefined)
+      return response
+    },
+    fetch: ((input: RequestInfo | URL, init?: RequestInit) =>
+      fetchImpl(input, init).then(client.handleResponse)) as typeof fetch,
+  }
+  render(false)
+  return client
+}

@@ -1,0 +1,64 @@
+import type { EndReason, Known } from './parse'
+
+/** What tabs tell each other. Short keys: these cross a channel many times a minute. */
+export type TabMessage =
+  /** State, from whichever tab learned it; `stamp` orders messages by server time. */
+  | {
+      k: 'state'
+      known: Known | null
+      ended: EndReason | null
+      stamp: number
+      offset: number | null
+      reportedAt: number
+    }
+  /** A follower saw activity. */
+  | { k: 'activity' }
+  /** A follower asks for a refresh; `stamp` is the newest state it had seen. */
+  | { k: 'refresh'; stamp: number }
+  /** A follower asks for a passive check (`check: true`) or just the current state. */
+  | { k: 'ask'; check: boolean }
+
+export interface Tabs {
+  post(message: TabMessage): void
+  close(): Promise<void>
+}
+
+export interface TabsOptions {
+  name: string
+  onMessage: (message: TabMessage) => void
+  onLeader: () => void
+}
+
+/**
+ * Joins the tab group: a broadcast-channel and its leader election (Web Locks where available, so a
+ * closing leader hands over at once). `broadcast-channel` is imported here, on `start()`, so importing
+ * the SDK during SSR or with `crossTab: false` never loads it. If it cannot load, this tab leads alone.
+ */
+export function joinTabs(options: TabsOptions): Tabs {
+  let closed = false
+  const ready = import('broadcast-channel').then(
+    ({ BroadcastChannel, createLeaderElection }) => {
+      const channel = new BroadcastChannel<TabMessage>(options.name)
+      channel.onmessage = options.onMessage
+      // Closing the channel also ends its elector, releasing the leadership to another tab.
+      createLeaderElection(channel)
+        .awaitLeadership()
+        .then(() => closed || options.onLeader(), noop)
+      return channel
+    },
+    () => {
+      if (!closed) options.onLeader()
+    },
+  )
+  return {
+    post(message) {
+      ready.then((channel) => channel?.postMessage(message)).catch(noop)
+    },
+    close() {
+      closed = true
+      return ready.then((channel) => channel?.close())
+    },
+  }
+}
+
+const noop = () => undefined

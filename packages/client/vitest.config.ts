@@ -1,0 +1,25 @@
+import { defineConfig } from 'vitest/config'
+import { sourceResolve } from '../../vitest.shared'
+
+export default defineConfig({
+  ...sourceResolve,
+  test: {
+    projects: [
+      {
+        ...sourceResolve,
+        test: { name: 'unit', include: ['src/**/__tests__/*.test.ts'] },
+      },
+      {
+        // Real Chromium against a real server over HTTP; one file at a time (two cores are shared).
+        ...sourceResolve,
+        test: {
+          name: 'browser',
+          include: ['test/browser/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+})
