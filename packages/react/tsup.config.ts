@@ -1,3 +1,4 @@
+import { copyFile } from 'node:fs/promises'
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
@@ -9,4 +10,6 @@ export default defineConfig({
   target: 'es2020',
   platform: 'browser',
   external: ['react', 'react/jsx-runtime', '@curfew/client'],
+  // The optional stylesheet ships as-is at `@curfew/react/styles.css`.
+  onSuccess: () => copyFile('src/styles.css', 'dist/styles.css'),
 })

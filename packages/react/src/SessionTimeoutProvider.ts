@@ -1,0 +1,40 @@
+import type { SessionClient, SessionClientOptions } from '@curfew/client'
+import { createSessionClient } from '@curfew/client'
+import type { ReactElement, ReactNode } from 'react'
+import { ClientContext } from './context'
+import { createElement, useEffect, useMemo, useState } from './react'
+
+/** Props of {@link SessionTimeoutProvider}: pass a client you created, or the options to create one. */
+export type SessionTimeoutProviderProps = { children?: ReactNode } & (
+  | { client: SessionClient; options?: undefined }
+  | { client?: undefined; options?: SessionClientOptions }
+)
+
+/**
+ * Makes a session client available to the hooks and the dialog below it. Starts the client when
+ * mounted and stops it when unmounted (StrictMode's extra unmount/mount included). Given `options`,
+ * it creates exactly one client for its lifetime; later changes to `options` are ignored.
+ *
+ * @example
+ * <SessionTimeoutProvider options={{ endpoint: '/session' }}>
+ *   <App />
+ *   <SessionTimeoutDialog signInHref="/login" />
+ * </SessionTimeoutProvider>
+ */
+export function SessionTimeoutProvider(props: SessionTimeoutProviderProps): ReactElement {
+  const { client } = props
+  const [owned] = useState(() => {
+    let created: SessionClient | undefined
+    // Lazy: a render React throws away never calls this, so it never creates a stray client.
+    return () => (created ??= createSessionClient(props.options ?? {}))
+  })
+  const get = useMemo(() => (client ? () => client : owned), [client, owned])
+
+  useEffect(() => {
+    const current = get()
+    current.start()
+    return () => void current.stop()
+  }, [get])
+
+  return createElement(ClientContext.Provider, { value: get }, props.children)
+}
