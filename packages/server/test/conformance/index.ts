@@ -2,6 +2,7 @@ import { describe } from 'vitest'
 import type { AdapterUnderTest } from './apps'
 import { hostileSuite } from './hostile'
 import { lifecycleSuite } from './lifecycle'
+import { outageSuite } from './outage'
 import { renewalSuite } from './renewal'
 import { transportSuite } from './transport'
 
@@ -15,5 +16,6 @@ export function describeAdapterConformance(adapter: AdapterUnderTest): void {
     transportSuite(adapter)
     hostileSuite(adapter)
     renewalSuite(adapter)
+    outageSuite(adapter)
   })
 }
