@@ -8,6 +8,14 @@ export type { SessionManagerOptions, TokenOptions } from './manager/options'
 export type { MemoryStoreOptions } from './stores/memory/memoryStore'
 export { MemoryStore } from './stores/memory/memoryStore'
 export type {
+  IoRedisClientLike,
+  NodeRedisClientLike,
+  RedisClientLike,
+  RedisCommandAdapter,
+} from './stores/redis/client'
+export type { RedisStoreOptions } from './stores/redis/redisStore'
+export { RedisStore } from './stores/redis/redisStore'
+export type {
   SessionStore,
   StoreCheckInput,
   StoreCheckResult,

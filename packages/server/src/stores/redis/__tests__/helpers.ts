@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto'
+import { Redis } from 'ioredis'
+import { createClient } from 'redis'
+import { commandSender, type RedisClientLike } from '../client'
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+
+/** A key prefix no other test (or helper) uses. */
+export function uniquePrefix(): string {
+  return `curfew-test:${randomUUID()}:`
+}
+
+/**
+ * The client options the README recommends: fail fast while disconnected instead of queueing, bounded
+ * connect and command time, reconnect forever with a capped back-off.
+ */
+export async function connectNodeRedis(url = REDIS_URL) {
+  const client = createClient({
+    url,
+    disableOfflineQueue: true,
+    commandOptions: { timeout: 1000 },
+    socket: { connectTimeout: 1000, reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 1000) },
+  })
+  const errors: unknown[] = []
+  client.on('error', (error) => errors.push(error))
+  await client.connect()
+  return { client, errors, close: () => client.destroy() }
+}
+
+export async function connectIoRedis(url = REDIS_URL) {
+  const client = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: 1000,
+    connectTimeout: 1000,
+    retryStrategy: (times) => Math.min(50 * 2 ** times, 1000),
+    lazyConnect: true,
+  })
+  const errors: unknown[] = []
+  client.on('error', (error) => errors.push(error))
+  await client.connect()
+  return { client, errors, close: () => client.disconnect() }
+}
+
+export type Connect = typeof connectNodeRedis | typeof connectIoRedis
+
+export const clients: Array<[name: string, connect: Connect]> = [
+  ['node-redis', connectNodeRedis],
+  ['ioredis', connectIoRedis],
+]
+
+/** Deletes every key under `prefix` with SCAN + DEL. */
+export async function deletePrefix(client: RedisClientLike, prefix: string): Promise<number> {
+  const send = commandSender(client)
+  let cursor = '0'
+  let deleted = 0
+  do {
+    const [next, keys] = (await send(['SCAN', cursor, 'MATCH', `${prefix}*`, 'COUNT', '500'])) as [
+      string,
+      string[],
+    ]
+    cursor = String(next)
+    if (keys.length > 0) deleted += Number(await send(['DEL', ...keys]))
+  } while (cursor !== '0')
+  return deleted
+}
