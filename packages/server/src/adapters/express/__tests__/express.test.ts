@@ -1,0 +1,137 @@
+import { createServer, type Server } from 'node:http'
+import { CLIENT_HEADER } from '@curfew/core'
+import express, { type Express } from 'express'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createSessionManager } from '../../../index'
+import type { SessionManager } from '../../../types'
+import { requireRecentAuth, sessionMiddleware, sessionRoutes, signIn } from '../index'
+
+const T0 = Date.UTC(2026, 0, 1)
+const open: Array<{ server: Server; manager: SessionManager }> = []
+
+function makeManager() {
+  return createSessionManager({
+    policy: { idleTimeout: '15m', absoluteTimeout: '1h', touchInterval: 0 },
+    now: () => T0,
+  })
+}
+
+async function serve(app: Express, manager: SessionManager): Promise<string> {
+  const server = createServer(app)
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  open.push({ server, manager })
+  const address = server.address()
+  if (address === null || typeof address === 'string') throw new Error('no address')
+  return `http://127.0.0.1:${address.port}`
+}
+
+async function login(url: string): Promise<string> {
+  const response = await fetch(`${url}/login`, { method: 'POST' })
+  return response.headers.getSetCookie()[0]!.split(';')[0]!
+}
+
+afterEach(async () => {
+  for (const { server, manager } of open.splice(0)) {
+    server.closeAllConnections()
+    await new Promise((resolve) => server.close(resolve))
+    await manager.close()
+  }
+})
+
+describe('express adapter', () => {
+  it("leaves another middleware's req.session alone and puts ours on req.curfew", async () => {
+    const manager = makeManager()
+    const app = express()
+    app.post('/login', async (_req, res) => {
+      res.json(await signIn(res, manager, { subject: 'u1' }))
+    })
+    app.use((req, _res, next) => {
+      ;(req as { session?: unknown }).session = { cart: ['apple'] }
+      next()
+    })
+    app.get('/me', sessionMiddleware(manager), (req, res) => {
+      res.json({ session: req.session, subject: req.curfew?.session.subject })
+    })
+    const url = await serve(app, manager)
+    const cookie = await login(url)
+    const body = await (await fetch(`${url}/me`, { headers: { cookie } })).json()
+    expect(body).toEqual({ session: { cart: ['apple'] }, subject: 'u1' })
+  })
+
+  it('sets req.session during sign-in, so the same handler can use it', async () => {
+    const manager = makeManager()
+    const app = express()
+    app.post('/login', async (req, res) => {
+      await signIn(res, manager, { subject: 'u2', data: { role: 'admin' } })
+      res.json({ subject: req.session?.subject, data: req.session?.data })
+    })
+    const url = await serve(app, manager)
+    const response = await fetch(`${url}/login`, { method: 'POST' })
+    expect(await response.json()).toEqual({ subject: 'u2', data: { role: 'admin' } })
+  })
+
+  it('lets anonymous requests through with optional, clearing a dead cookie', async () => {
+    const manager = makeManager()
+    const app = express()
+    app.get('/home', sessionMiddleware(manager, { optional: true }), (req, res) => {
+      res.json({ curfew: req.curfew, session: req.session ?? null })
+    })
+    const url = await serve(app, manager)
+    const anonymous = await fetch(`${url}/home`)
+    expect(anonymous.status).toBe(200)
+    expect(await anonymous.json()).toEqual({ curfew: null, session: null })
+    const garbage = await fetch(`${url}/home`, { headers: { cookie: 'curfew_session=nope' } })
+    expect(garbage.status).toBe(200)
+    expect(garbage.headers.getSetCookie()[0]).toMatch(/^curfew_session=; Max-Age=0/)
+  })
+
+  it('treats a throwing passive predicate as passive instead of failing the request', async () => {
+    const manager = makeManager()
+    const app = express()
+    app.post('/login', async (_req, res) => {
+      res.json(await signIn(res, manager, { subject: 'u1' }))
+    })
+    const passive = () => {
+      throw new Error('bug in app code')
+    }
+    app.get('/poll', sessionMiddleware(manager, { passive }), (_req, res) => {
+      res.json({ ok: true })
+    })
+    const url = await serve(app, manager)
+    const cookie = await login(url)
+    expect((await fetch(`${url}/poll`, { headers: { cookie } })).status).toBe(200)
+  })
+
+  it('works behind an app-wide express.json(), which has already read the body', async () => {
+    const manager = makeManager()
+    const app = express()
+    app.use(express.json())
+    app.post('/login', async (_req, res) => {
+      res.json(await signIn(res, manager, { subject: 'u1' }))
+    })
+    app.use('/session', sessionRoutes(manager))
+    const url = await serve(app, manager)
+    const cookie = await login(url)
+    const response = await fetch(`${url}/session/activity`, {
+      method: 'POST',
+      headers: { cookie, [CLIENT_HEADER]: '1', 'content-type': 'application/json' },
+      body: '{"reason":"typing"}',
+    })
+    expect(response.status).toBe(200)
+    const head = await fetch(`${url}/session`, { method: 'HEAD', headers: { cookie } })
+    expect(head.status).toBe(200)
+    expect(await head.text()).toBe('')
+  })
+
+  it('answers requireRecentAuth without sessionMiddleware with 401 no_session', async () => {
+    const manager = makeManager()
+    const app = express()
+    app.get('/danger', requireRecentAuth('5m'), (_req, res) => {
+      res.json({ ok: true })
+    })
+    const url = await serve(app, manager)
+    const response = await fetch(`${url}/danger`)
+    expect(response.status).toBe(401)
+    expect(await response.json()).toMatchObject({ error: 'no_session', reason: 'missing' })
+  })
+})

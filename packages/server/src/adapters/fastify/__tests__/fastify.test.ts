@@ -1,0 +1,84 @@
+import { CLIENT_HEADER } from '@curfew/core'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createSessionManager } from '../../../index'
+import type { SessionManager } from '../../../types'
+import { fastifyCurfew } from '../index'
+
+const T0 = Date.UTC(2026, 0, 1)
+const open: Array<{ app: FastifyInstance; manager: SessionManager }> = []
+
+async function build(options: { basePath?: string | false } = {}) {
+  const manager = createSessionManager({
+    policy: { idleTimeout: '15m', absoluteTimeout: '1h', touchInterval: 0 },
+    now: () => T0,
+  })
+  const app = Fastify()
+  await app.register(fastifyCurfew, { manager, ...options })
+  app.post('/login', async (_request, reply) => reply.signIn({ subject: 'u1' }))
+  open.push({ app, manager })
+  return app
+}
+
+async function cookieOf(app: FastifyInstance): Promise<string> {
+  const response = await app.inject({ method: 'POST', url: '/login' })
+  return String(response.headers['set-cookie']).split(';')[0]!
+}
+
+afterEach(async () => {
+  for (const { app, manager } of open.splice(0)) {
+    await app.close()
+    await manager.close()
+  }
+})
+
+describe('fastify adapter', () => {
+  it('decorates the scope it is registered in, not a child scope', async () => {
+    const app = await build()
+    expect(app.hasDecorator('curfew')).toBe(true)
+    expect(app.hasRequestDecorator('curfew')).toBe(true)
+    expect(app.hasReplyDecorator('signIn')).toBe(true)
+    expect(app.hasReplyDecorator('signOut')).toBe(true)
+  })
+
+  it('registers the session routes under basePath, or none', async () => {
+    const custom = await build({ basePath: '/auth/session' })
+    expect((await custom.inject({ url: '/auth/session/policy' })).statusCode).toBe(200)
+    expect((await custom.inject({ url: '/auth/session' })).statusCode).toBe(401)
+    expect((await custom.inject({ url: '/session/policy' })).statusCode).toBe(404)
+    const none = await build({ basePath: false })
+    expect((await none.inject({ url: '/session/policy' })).statusCode).toBe(404)
+  })
+
+  it('judges any body on a session POST itself: a non-JSON type is 400 malformed_json, not 415', async () => {
+    const app = await build()
+    const cookie = await cookieOf(app)
+    const response = await app.inject({
+      method: 'POST',
+      url: '/session/activity',
+      headers: { cookie, [CLIENT_HEADER]: '1', 'content-type': 'application/xml' },
+      payload: '<a/>',
+    })
+    expect(response.statusCode).toBe(400)
+    expect(response.json()).toMatchObject({ error: 'bad_request', reason: 'malformed_json' })
+  })
+
+  it('leaves OPTIONS to the app (CORS preflights)', async () => {
+    const app = await build()
+    const response = await app.inject({ method: 'OPTIONS', url: '/session/activity' })
+    expect(response.statusCode).toBe(404)
+  })
+
+  it('lets anonymous requests through with authenticateWith({ optional: true })', async () => {
+    const app = await build()
+    app.get('/home', { onRequest: app.curfew.authenticateWith({ optional: true }) }, async (request) => ({
+      curfew: request.curfew,
+    }))
+    const response = await app.inject({ url: '/home' })
+    expect(response.statusCode).toBe(200)
+    expect(response.json()).toEqual({ curfew: null })
+    const cookie = await cookieOf(app)
+    const signedIn = await app.inject({ url: '/home', headers: { cookie } })
+    expect(signedIn.json().curfew.session.subject).toBe('u1')
+  })
+})
