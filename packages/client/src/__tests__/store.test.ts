@@ -1,0 +1,32 @@
+import { describe, expect, it, vi } from 'vitest'
+import { createStore } from '../store'
+
+describe('createStore', () => {
+  it('keeps the same frozen object until a field changes', () => {
+    const store = createStore({ a: 1, b: 2 })
+    const first = store.get()
+    expect(store.set({ a: 1, b: 2 })).toBe(false)
+    expect(store.get()).toBe(first)
+    expect(store.set({ a: 1, b: 3 })).toBe(true)
+    expect(store.get()).not.toBe(first)
+    expect(Object.isFrozen(store.get())).toBe(true)
+  })
+
+  it('ignores the named field when comparing', () => {
+    const store = createStore({ a: 1, remaining: 5 })
+    const first = store.get()
+    expect(store.set({ a: 1, remaining: 4 }, 'remaining')).toBe(false)
+    expect(store.get()).toBe(first)
+  })
+
+  it('notifies subscribers on change until they unsubscribe', () => {
+    const store = createStore({ a: 1 })
+    const listener = vi.fn()
+    const unsubscribe = store.subscribe(listener)
+    store.set({ a: 2 })
+    store.set({ a: 2 })
+    unsubscribe()
+    store.set({ a: 3 })
+    expect(listener).toHaveBeenCalledTimes(1)
+  })
+})
