@@ -36,6 +36,23 @@ export interface Env {
   close(): Promise<void>
 }
 
+/** A store implementation the suite runs on, created per test on the suite's clock. */
+export interface StoreUnderTest {
+  name: string
+  create(now: () => number): SessionStore | Promise<SessionStore>
+  /** Cleans up after a test (a Redis store deletes its key prefix here). Default: `store.close()`. */
+  dispose?(store: SessionStore): Promise<void>
+}
+
+/** The default: the embedded MemoryStore. */
+export const memoryStore: StoreUnderTest = { name: 'memory', create: (now) => new MemoryStore({ now }) }
+
+/** What one run of the suite exercises: an adapter over a store. */
+export interface ConformanceTarget {
+  adapter: AdapterUnderTest
+  store: StoreUnderTest
+}
+
 /** Options of {@link startEnv}. */
 export interface EnvOptions {
   policy?: PolicyInput
@@ -43,14 +60,15 @@ export interface EnvOptions {
   store?: SessionStore
 }
 
-export async function startEnv(adapter: AdapterUnderTest, options: EnvOptions = {}): Promise<Env> {
+export async function startEnv(target: ConformanceTarget, options: EnvOptions = {}): Promise<Env> {
+  const { adapter } = target
   const clock = {
     now: T0,
     advance(ms: number) {
       clock.now += ms
     },
   }
-  const store = options.store ?? new MemoryStore({ now: () => clock.now })
+  const store = options.store ?? (await target.store.create(() => clock.now))
   const makeManager = (policy: PolicyInput) =>
     createSessionManager({
       policy,
@@ -104,7 +122,8 @@ export async function startEnv(adapter: AdapterUnderTest, options: EnvOptions = 
     async close() {
       await app.close()
       await manager.close()
-      await store.close?.()
+      if (options.store === undefined && target.store.dispose) await target.store.dispose(store)
+      else await store.close?.()
     },
   }
   return env

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { AdapterUnderTest } from './apps'
+import type { ConformanceTarget } from './harness'
 import { startEnv } from './harness'
 
 async function expectTyped(response: Response, status: number[]): Promise<any> {
@@ -11,10 +11,10 @@ async function expectTyped(response: Response, status: number[]): Promise<any> {
 }
 
 /** Whatever a client sends, the answer is a typed 4xx: never a 5xx, never a hang. */
-export function hostileSuite(adapter: AdapterUnderTest): void {
+export function hostileSuite(target: ConformanceTarget): void {
   describe('hostile input', () => {
     it('answers malformed and oversized cookies and bearer values with 401 malformed', async () => {
-      const env = await startEnv(adapter)
+      const env = await startEnv(target)
       try {
         const cookies = [
           'curfew_session=%E0%A4%A',
@@ -47,7 +47,7 @@ export function hostileSuite(adapter: AdapterUnderTest): void {
     })
 
     it('answers bad bodies on session POSTs with 400 malformed_json and 413 body_too_large', async () => {
-      const env = await startEnv(adapter)
+      const env = await startEnv(target)
       try {
         const { cookie } = await env.login()
         const headers = { 'curfew-client': '1', 'content-type': 'application/json' }
@@ -79,7 +79,7 @@ export function hostileSuite(adapter: AdapterUnderTest): void {
     })
 
     it('never answers 5xx to garbage headers, even oversized ones', async () => {
-      const env = await startEnv(adapter)
+      const env = await startEnv(target)
       try {
         const { cookie } = await env.login()
         const attempts: Array<Record<string, string>> = [

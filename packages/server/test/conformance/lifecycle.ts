@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import type { AdapterUnderTest } from './apps'
+import type { ConformanceTarget } from './harness'
 import { MINUTE, sessionHeaderOf, setCookieOf, startEnv, T0 } from './harness'
 
 /** Sign-in, passive vs. active requests, idle and absolute expiry, logout, revocation, tightening. */
-export function lifecycleSuite(adapter: AdapterUnderTest): void {
+export function lifecycleSuite(target: ConformanceTarget): void {
   describe('session lifecycle', () => {
     it('signs in with an HttpOnly, SameSite=Lax cookie that lives exactly until the absolute deadline', async () => {
-      const env = await startEnv(adapter)
+      const env = await startEnv(target)
       try {
         const response = await env.request('POST', '/login', {
           headers: { 'content-type': 'application/json' },
@@ -34,7 +34,7 @@ export function lifecycleSuite(adapter: AdapterUnderTest): void {
     })
 
     it('answers GET /session passively: it reports the deadline without extending it', async () => {
-      const env = await startEnv(adapter)
+      const env = await startEnv(target)
       try {
         const { cookie } = await env.login()
         env.clock.advance(10 * MINUTE)
@@ -57,7 +57,7 @@ export function lifecycleSuite(adapter: AdapterUnderTest): void {
     })
 
     it('extends the idle deadline on POST /session/activity and on ordinary app requests', async () => {
-      const env = await startEnv(adapter)
+      const env = await startEnv(target)
       try {
         const { cookie } = await env.login()
         env.clock.advance(10 * MINUTE)
@@ -75,7 +75,7 @@ export function lifecycleSuite(adapter: AdapterUnderTest): void {
     })
 
     it('ends an idle session with 401 session_expired reason idle and clears the cookie', async () => {
-      const env = await startEnv(adapter)
+      const env = await startEnv(target)
       try {
         const { cookie } = await env.login()
         env.clock.advance(15 * MINUTE)
@@ -98,7 +98,7 @@ export function lifecycleSuite(adapter: AdapterUnderTest): void {
     })
 
     it('ends a session at the absolute deadline despite continuous activity', async () => {
-      const env = await startEnv(adapter)
+      const env = await startEnv(target)
       try {
         const { cookie } = await env.login()
         for (let minute = 5; minute < 60; minute += 5) {
@@ -119,7 +119,7 @@ export function lifecycleSuite(adapter: AdapterUnderTest): void {
     })
 
     it('logs out: 200 expired/logout, cookie cleared, and a replayed cookie gets 401 reason logout', async () => {
-      const env = await startEnv(adapter)
+      const env = await startEnv(target)
       try {
         const { cookie } = await env.login()
         env.clock.advance(MINUTE)
@@ -141,7 +141,7 @@ export function lifecycleSuite(adapter: AdapterUnderTest): void {
     })
 
     it("signs out through the app's own route with signOut", async () => {
-      const env = await startEnv(adapter)
+      const env = await startEnv(target)
       try {
         const { cookie } = await env.login()
         const response = await env.request('POST', '/signout', { cookie, headers: { origin: env.url } })
@@ -159,7 +159,7 @@ export function lifecycleSuite(adapter: AdapterUnderTest): void {
     })
 
     it('refuses a revoked session with 401 reason revoked', async () => {
-      const env = await startEnv(adapter)
+      const env = await startEnv(target)
       try {
         const { cookie, body } = await env.login()
         expect(await env.manager.revoke(body.session, 'revoked')).toBe(true)
@@ -172,7 +172,7 @@ export function lifecycleSuite(adapter: AdapterUnderTest): void {
     })
 
     it('applies a tightened policy to live sessions at their next request', async () => {
-      const env = await startEnv(adapter)
+      const env = await startEnv(target)
       try {
         const { cookie } = await env.login()
         env.clock.advance(6 * MINUTE)
@@ -187,7 +187,7 @@ export function lifecycleSuite(adapter: AdapterUnderTest): void {
     })
 
     it('does not extend the session for Curfew-Passive requests or passive routes', async () => {
-      const env = await startEnv(adapter)
+      const env = await startEnv(target)
       try {
         const { cookie } = await env.login()
         env.clock.advance(10 * MINUTE)
@@ -206,7 +206,7 @@ export function lifecycleSuite(adapter: AdapterUnderTest): void {
     })
 
     it('serves the public policy document without a session', async () => {
-      const env = await startEnv(adapter)
+      const env = await startEnv(target)
       try {
         const response = await env.request('GET', '/session/policy')
         expect(response.status).toBe(200)
@@ -222,7 +222,7 @@ export function lifecycleSuite(adapter: AdapterUnderTest): void {
     })
 
     it('counts POST /session/refresh as activity and adds no accessToken when tokens are off', async () => {
-      const env = await startEnv(adapter)
+      const env = await startEnv(target)
       try {
         const { cookie } = await env.login()
         env.clock.advance(10 * MINUTE)
@@ -237,7 +237,7 @@ export function lifecycleSuite(adapter: AdapterUnderTest): void {
     })
 
     it('requires a recent sign-in on sensitive routes: 401 reauth_required past maxAge', async () => {
-      const env = await startEnv(adapter)
+      const env = await startEnv(target)
       try {
         const { cookie } = await env.login()
         env.clock.advance(5 * MINUTE)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { MemoryStore, type SessionStore } from '../../src/index'
-import type { AdapterUnderTest } from './apps'
+import type { ConformanceTarget } from './harness'
 import { setCookieOf, startEnv, T0 } from './harness'
 
 /**
@@ -30,12 +30,12 @@ class SwitchableStore implements SessionStore {
 }
 
 /** A failing store: typed 503 or 401 as configured, the cookie kept, recovery without a restart. */
-export function outageSuite(adapter: AdapterUnderTest): void {
+export function outageSuite(target: ConformanceTarget): void {
   describe('store outage', () => {
     it("answers 503 store_unavailable with onStoreError 'unavailable', keeps the cookie, and recovers", async () => {
       // The manager's injected clock is passed to the store on every call; the store's own is unused.
       const store = new SwitchableStore(() => T0)
-      const env = await startEnv(adapter, { store, onStoreError: 'unavailable' })
+      const env = await startEnv(target, { store, onStoreError: 'unavailable' })
       try {
         const { cookie } = await env.login()
         store.down = true
@@ -62,7 +62,7 @@ export function outageSuite(adapter: AdapterUnderTest): void {
 
     it("answers 401 with onStoreError 'deny' (the default) without deleting the cookie", async () => {
       const store = new SwitchableStore(() => T0)
-      const env = await startEnv(adapter, { store })
+      const env = await startEnv(target, { store })
       try {
         const { cookie } = await env.login()
         store.down = true

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { AdapterUnderTest } from './apps'
+import type { ConformanceTarget } from './harness'
 import { MINUTE, setCookieOf, startEnv } from './harness'
 
 const RENEWING = {
@@ -11,10 +11,10 @@ const RENEWING = {
 }
 
 /** Token rotation through the cookie, the grace window, and reuse detection. */
-export function renewalSuite(adapter: AdapterUnderTest): void {
+export function renewalSuite(target: ConformanceTarget): void {
   describe('renewal', () => {
     it('rotates the cookie; the old one works within the grace window, then trips reuse_detected', async () => {
-      const env = await startEnv(adapter, { policy: RENEWING })
+      const env = await startEnv(target, { policy: RENEWING })
       try {
         const { cookie: original } = await env.login()
         env.clock.advance(10 * MINUTE)
@@ -46,7 +46,7 @@ export function renewalSuite(adapter: AdapterUnderTest): void {
     })
 
     it('rotates through POST /session/refresh too', async () => {
-      const env = await startEnv(adapter, { policy: RENEWING })
+      const env = await startEnv(target, { policy: RENEWING })
       try {
         const { cookie } = await env.login()
         env.clock.advance(10 * MINUTE)

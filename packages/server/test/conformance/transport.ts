@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import type { AdapterUnderTest } from './apps'
+import type { ConformanceTarget } from './harness'
 import { MINUTE, sessionHeaderOf, startEnv, T0 } from './harness'
 
 /** Bearer tokens, the Curfew-Session header and cross-site request forgery. */
-export function transportSuite(adapter: AdapterUnderTest): void {
+export function transportSuite(target: ConformanceTarget): void {
   describe('transport', () => {
     it('sets a parseable Curfew-Session header on every authenticated answer', async () => {
-      const env = await startEnv(adapter)
+      const env = await startEnv(target)
       try {
         const { cookie, body } = await env.login()
         for (const response of [
@@ -31,7 +31,7 @@ export function transportSuite(adapter: AdapterUnderTest): void {
     })
 
     it('accepts Authorization: Bearer and answers bearer failures with an RFC 6750 challenge', async () => {
-      const env = await startEnv(adapter)
+      const env = await startEnv(target)
       try {
         const { token } = await env.login()
         const ok = await env.request('GET', '/api/me', { bearer: token })
@@ -55,7 +55,7 @@ export function transportSuite(adapter: AdapterUnderTest): void {
     })
 
     it('lets bearer clients use the session POSTs without CSRF headers (no ambient credential)', async () => {
-      const env = await startEnv(adapter)
+      const env = await startEnv(target)
       try {
         const { token } = await env.login()
         env.clock.advance(MINUTE)
@@ -71,7 +71,7 @@ export function transportSuite(adapter: AdapterUnderTest): void {
     })
 
     it('refuses cross-site session POSTs with 403 csrf, and they record no activity', async () => {
-      const env = await startEnv(adapter)
+      const env = await startEnv(target)
       try {
         const { cookie } = await env.login()
         env.clock.advance(10 * MINUTE)
@@ -108,7 +108,7 @@ export function transportSuite(adapter: AdapterUnderTest): void {
     })
 
     it('answers a wrong method on a session route with 405 and Allow', async () => {
-      const env = await startEnv(adapter)
+      const env = await startEnv(target)
       try {
         const response = await env.request('GET', '/session/logout')
         expect(response.status).toBe(405)
