@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest'
+import { commandSender, isNoScript, type RedisClientLike } from '../client'
+import { RedisStore } from '../redisStore'
+import { connectNodeRedis, deletePrefix, uniquePrefix } from './helpers'
+
+const limits = {
+  idleTimeout: 60_000,
+  absoluteTimeout: 120_000,
+  touchInterval: 0,
+  renewEvery: 0,
+  renewGrace: 0,
+}
+
+describe('RedisStore clients', () => {
+  it('works through a one-function adapter { send(args) }', async () => {
+    const { client, close } = await connectNodeRedis()
+    const sent: string[] = []
+    const adapter: RedisClientLike = {
+      send: (args) => {
+        sent.push(args[0]!)
+        return client.sendCommand([...args])
+      },
+    }
+    const prefix = uniquePrefix()
+    try {
+      const store = new RedisStore({ client: adapter, prefix })
+      const now = await store.time()
+      const session = {
+        handle: 's_adapteradapter1',
+        subject: 'u1',
+        policy: 'default',
+        fingerprint: 'f',
+        authTime: now,
+        createdAt: now,
+        lastActivityAt: now,
+        renewedAt: now,
+      }
+      await store.create({ id: 'id1', session, limits, tombstoneTtl: 1000, now })
+      const result = await store.check({
+        id: 'id1',
+        activity: false,
+        policies: { default: limits },
+        tombstoneTtl: 1000,
+      })
+      expect(result).toMatchObject({ outcome: 'active', session })
+      expect(sent).toEqual(['TIME', 'EVALSHA', 'EVALSHA'])
+    } finally {
+      await deletePrefix(client, prefix)
+      close()
+    }
+  })
+
+  it('passes errors other than NOSCRIPT through without retrying', async () => {
+    const sent: string[] = []
+    const store = new RedisStore({
+      client: {
+        send: async (args) => {
+          sent.push(args[0]!)
+          throw new Error('LOADING Redis is loading the dataset in memory')
+        },
+      },
+    })
+    await expect(store.check({ id: 'x', activity: true, policies: {}, tombstoneTtl: 0 })).rejects.toThrow(
+      /LOADING/,
+    )
+    expect(sent).toEqual(['EVALSHA'])
+  })
+
+  it('refuses anything that is not a known client shape with a CurfewError', () => {
+    expect(() => new RedisStore({ client: {} as RedisClientLike })).toThrow(
+      expect.objectContaining({ code: 'invalid_option' }),
+    )
+    expect(() => new RedisStore(undefined as never)).toThrow(
+      expect.objectContaining({ code: 'invalid_option' }),
+    )
+    expect(() => commandSender({ sendCommand: async () => 1 } as never)).toThrow(/node-redis/)
+  })
+
+  it('recognises NOSCRIPT by its error code only', () => {
+    expect(isNoScript(new Error('NOSCRIPT No matching script. Please use EVAL.'))).toBe(true)
+    expect(isNoScript(new Error('ERR something NOSCRIPT'))).toBe(false)
+    expect(isNoScript('NOSCRIPT')).toBe(false)
+  })
+})
