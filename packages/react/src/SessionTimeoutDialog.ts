@@ -67,10 +67,6 @@ export function SessionTimeoutDialog(props: SessionTimeoutDialogProps): ReactNod
   const seconds = useSessionCountdown() ?? 0
   const id = useId()
   const primary = useRef<HTMLButtonElement & HTMLAnchorElement>(null)
-  // The expired notice is for people whose session ended while they used the page, not for visitors
-  // who arrive without one; a deliberate sign-out needs no notice either.
-  const [seen, setSeen] = useState(false)
-  if (!seen && (status === 'active' || status === 'warning')) setSeen(true)
   const [dismissed, setDismissed] = useState<number | null>(null)
 
   const kind: SessionTimeoutDialogKind | null =
@@ -80,7 +76,9 @@ export function SessionTimeoutDialog(props: SessionTimeoutDialogProps): ReactNod
         : dismissed === expiresAt
           ? null
           : 'absolute'
-      : status === 'expired' && seen && reason !== 'logout'
+      : // The expired notice is for sessions this page knew (a visitor without one has no deadline);
+        // a deliberate sign-out needs no notice either.
+        status === 'expired' && expiresAt !== null && reason !== 'logout'
         ? 'expired'
         : null
 

@@ -4,6 +4,8 @@ import type { ReactElement, ReactNode } from 'react'
 import { ClientContext } from './context'
 import { createElement, useEffect, useMemo, useState } from './react'
 
+const mounts = new WeakMap<SessionClient, number>()
+
 /** Props of {@link SessionTimeoutProvider}: pass a client you created, or the options to create one. */
 export type SessionTimeoutProviderProps = { children?: ReactNode } & (
   | { client: SessionClient; options?: undefined }
@@ -12,7 +14,8 @@ export type SessionTimeoutProviderProps = { children?: ReactNode } & (
 
 /**
  * Makes a session client available to the hooks and the dialog below it. Starts the client when
- * mounted and stops it when unmounted (StrictMode's extra unmount/mount included). Given `options`,
+ * mounted and stops it when the last provider using it unmounts (StrictMode's instant unmount/remount
+ * does not stop it). Given `options`,
  * it creates exactly one client for its lifetime; later changes to `options` are ignored.
  *
  * @example
@@ -32,8 +35,15 @@ export function SessionTimeoutProvider(props: SessionTimeoutProviderProps): Reac
 
   useEffect(() => {
     const current = get()
+    mounts.set(current, (mounts.get(current) ?? 0) + 1)
     current.start()
-    return () => void current.stop()
+    return () => {
+      mounts.set(current, mounts.get(current)! - 1)
+      // Stop a moment later, and only if no provider uses the client any more: StrictMode unmounts and
+      // remounts at once (tearing down and rejoining the tab group for that would be churn), and
+      // several providers may share one client.
+      queueMicrotask(() => mounts.get(current) || void current.stop())
+    }
   }, [get])
 
   return createElement(ClientContext.Provider, { value: get }, props.children)

@@ -144,15 +144,16 @@ describe('useSessionCountdown', () => {
 })
 
 describe('SessionTimeoutProvider', () => {
-  it('starts the client on mount and stops it on unmount', () => {
+  it('starts the client on mount and stops it on unmount', async () => {
     const view = render(<SessionTimeoutProvider client={client} />)
     expect(client.started).toBe(1)
     view.unmount()
+    await Promise.resolve()
     expect(client.stopped).toBe(1)
     expect(client.listenerCount()).toBe(0)
   })
 
-  it('ends StrictMode double effects with one running client and no leftover listeners', () => {
+  it("does not stop the client for StrictMode's instant unmount and remount", async () => {
     const view = render(
       <StrictMode>
         <SessionTimeoutProvider client={client}>
@@ -160,9 +161,22 @@ describe('SessionTimeoutProvider', () => {
         </SessionTimeoutProvider>
       </StrictMode>,
     )
-    expect(client.started - client.stopped).toBe(1)
+    await Promise.resolve()
+    expect(client.stopped).toBe(0)
     view.unmount()
-    expect(client.started - client.stopped).toBe(0)
+    await Promise.resolve()
+    expect(client.stopped).toBe(1)
     expect(client.listenerCount()).toBe(0)
+  })
+
+  it('stops a shared client only when its last provider unmounts', async () => {
+    const first = render(<SessionTimeoutProvider client={client} />)
+    const second = render(<SessionTimeoutProvider client={client} />)
+    first.unmount()
+    await Promise.resolve()
+    expect(client.stopped).toBe(0)
+    second.unmount()
+    await Promise.resolve()
+    expect(client.stopped).toBe(1)
   })
 })

@@ -15,4 +15,15 @@ describe('server rendering', () => {
     expect(html).not.toContain('alertdialog')
     expect(client.started).toBe(0)
   })
+
+  it('renders with the options form, creating the real client without starting it or calling fetch', () => {
+    let requests = 0
+    const fetch = (async () => {
+      requests++
+      return new Response('{}')
+    }) as typeof globalThis.fetch
+    const html = renderToString(<App options={{ fetch }} />)
+    expect(html).toContain('status:<!-- -->unknown')
+    expect(requests).toBe(0)
+  })
 })
