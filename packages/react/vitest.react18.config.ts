@@ -28,7 +28,7 @@ export default defineConfig({
   test: {
     ...base.test,
     // The require redirect must be in place before anything loads react-dom.
-    setupFiles: ['./vitest.react18.setup.ts', ...(base.test?.setupFiles as string[])],
+    setupFiles: ['./vitest.react18.setup.ts', './vitest.setup.ts'],
     server: { deps: { inline: [/@testing-library/] } },
     env: { CURFEW_REACT_MAJOR: '18' },
   },
