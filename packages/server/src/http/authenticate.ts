@@ -8,6 +8,9 @@ import type { CurfewRequestState, HttpReply, HttpRequestInfo } from './types'
 
 const PASSIVE = PASSIVE_HEADER.toLowerCase()
 
+/** Response header carrying a renewed token to a bearer client (cookie clients get `Set-Cookie`). */
+export const TOKEN_HEADER = 'Curfew-Token'
+
 /** The shared inputs of every protocol step. */
 export interface ProtocolContext {
   manager: SessionManager
@@ -78,11 +81,15 @@ export function acceptedHeaders(
   },
 ): Array<[string, string]> {
   const headers: Array<[string, string]> = [[SESSION_HEADER, formatSessionHeader(accepted.status)]]
-  // A renewed token reaches a cookie client through Set-Cookie. A bearer client chose to hold its token
-  // itself; it gets no cookie it did not ask for.
-  if (accepted.token !== undefined && accepted.source === 'cookie') {
+  if (accepted.token === undefined) return headers
+  if (accepted.source === 'cookie') {
     const settings = cookieSettings(context.options, context.request)
     headers.push(['Set-Cookie', sessionCookie({ settings, token: accepted.token, status: accepted.status })])
+  } else {
+    // A bearer client holds its token itself and gets no cookie it did not ask for; it must still learn
+    // the successor, or the rotation would end its session as reuse once the grace window passes. It
+    // already holds the old token in script, so a header exposes nothing new; no cache may keep it.
+    headers.push([TOKEN_HEADER, accepted.token], ['Cache-Control', 'no-store'])
   }
   return headers
 }

@@ -1,6 +1,6 @@
 // Internal: the adapter-neutral protocol layer the three adapters share. Not a public entry point.
 export type { AuthenticateResult, ProtocolContext } from './authenticate'
-export { authenticate, isPassiveRequest, requestMeta, serverNow } from './authenticate'
+export { authenticate, isPassiveRequest, requestMeta, serverNow, TOKEN_HEADER } from './authenticate'
 export { checkBody, declaredTooLarge, LimitedText } from './body'
 export type { CookieSettings } from './cookie'
 export { clearedCookie, cookieSettings, readCookie, sessionCookie } from './cookie'

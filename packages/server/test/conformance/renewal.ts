@@ -45,6 +45,27 @@ export function renewalSuite(target: ConformanceTarget): void {
       }
     })
 
+    it('hands a bearer client its renewed token in Curfew-Token, never a cookie', async () => {
+      const env = await startEnv(target, { policy: RENEWING })
+      try {
+        const { token } = await env.login()
+        env.clock.advance(10 * MINUTE)
+        const renewed = await env.request('GET', '/api/me', { bearer: token })
+        expect(renewed.status).toBe(200)
+        expect(renewed.headers.getSetCookie()).toEqual([])
+        expect(renewed.headers.get('cache-control')).toBe('no-store')
+        const successor = renewed.headers.get('curfew-token')!
+        expect(successor).toMatch(/^[A-Za-z0-9_-]{43}$/)
+        expect(successor).not.toBe(token)
+        env.clock.advance(MINUTE)
+        const next = await env.request('GET', '/api/me', { bearer: successor })
+        expect(next.status).toBe(200)
+        expect(next.headers.get('curfew-token')).toBeNull()
+      } finally {
+        await env.close()
+      }
+    })
+
     it('rotates through POST /session/refresh too', async () => {
       const env = await startEnv(target, { policy: RENEWING })
       try {

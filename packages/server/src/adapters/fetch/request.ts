@@ -23,10 +23,13 @@ export function requestInfo(request: Request): HttpRequestInfo {
   }
 }
 
-/** Headers as a `Headers` object (`Set-Cookie` values kept separate). */
+/** Headers as a `Headers` object: `Set-Cookie` values accumulate, any other name keeps its last value. */
 export function toHeaders(headers: ReadonlyArray<[string, string]>): Headers {
   const result = new Headers()
-  for (const [name, value] of headers) result.append(name, value)
+  for (const [name, value] of headers) {
+    if (name.toLowerCase() === 'set-cookie') result.append(name, value)
+    else result.set(name, value)
+  }
   return result
 }
 
