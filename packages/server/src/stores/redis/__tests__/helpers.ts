@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { once } from 'node:events'
 import { Redis } from 'ioredis'
 import { createClient } from 'redis'
 import { commandSender, type RedisClientLike } from '../client'
@@ -14,32 +15,47 @@ export function uniquePrefix(): string {
  * The client options the README recommends: fail fast while disconnected instead of queueing, bounded
  * connect and command time, reconnect forever with a capped back-off.
  */
-export async function connectNodeRedis(url = REDIS_URL) {
-  const client = createClient({
-    url,
-    disableOfflineQueue: true,
-    commandOptions: { timeout: 1000 },
-    socket: { connectTimeout: 1000, reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 1000) },
-  })
+export async function connectNodeRedis(url = REDIS_URL, options: { defaults?: boolean } = {}) {
+  const client = createClient(
+    options.defaults
+      ? { url }
+      : {
+          url,
+          disableOfflineQueue: true,
+          commandOptions: { timeout: 1000 },
+          socket: { connectTimeout: 1000, reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 1000) },
+        },
+  )
   const errors: unknown[] = []
   client.on('error', (error) => errors.push(error))
   await client.connect()
-  return { client, errors, close: () => client.destroy() }
+  const ready = async () => {
+    if (!client.isReady) await once(client, 'ready')
+  }
+  return { client, errors, ready, close: () => client.destroy() }
 }
 
-export async function connectIoRedis(url = REDIS_URL) {
+/** Same recommendations for ioredis (`defaults: true` leaves ioredis's own defaults). */
+export async function connectIoRedis(url = REDIS_URL, options: { defaults?: boolean } = {}) {
   const client = new Redis(url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    commandTimeout: 1000,
-    connectTimeout: 1000,
-    retryStrategy: (times) => Math.min(50 * 2 ** times, 1000),
     lazyConnect: true,
+    ...(options.defaults
+      ? {}
+      : {
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 1,
+          commandTimeout: 1000,
+          connectTimeout: 1000,
+          retryStrategy: (times: number) => Math.min(50 * 2 ** times, 1000),
+        }),
   })
   const errors: unknown[] = []
   client.on('error', (error) => errors.push(error))
   await client.connect()
-  return { client, errors, close: () => client.disconnect() }
+  const ready = async () => {
+    if (client.status !== 'ready') await once(client, 'ready')
+  }
+  return { client, errors, ready, close: () => client.disconnect() }
 }
 
 export type Connect = typeof connectNodeRedis | typeof connectIoRedis

@@ -1,0 +1,151 @@
+import { createClient } from 'redis'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { AuditEvent } from '../../../audit/events'
+import { createSessionManager } from '../../../manager/createSessionManager'
+import type { SessionManagerOptions } from '../../../manager/options'
+import type { ValidateResult } from '../../../types'
+import type { RedisClientLike } from '../client'
+import { RedisStore } from '../redisStore'
+import { clients, uniquePrefix } from './helpers'
+import { spareRedis } from './spareRedis'
+
+const policy = { idleTimeout: '15m', absoluteTimeout: '1h' }
+const modes = [
+  ['deny', 401],
+  ['unavailable', 503],
+] as const
+const cases = clients.flatMap(([name, connect]) =>
+  modes.map(([mode, status]) => ({ name, connect, mode, status })),
+)
+
+let spare: Awaited<ReturnType<typeof spareRedis>>
+const unhandled: unknown[] = []
+const onUnhandled = (reason: unknown) => {
+  unhandled.push(reason)
+}
+beforeEach(async () => {
+  unhandled.length = 0
+  process.on('unhandledRejection', onUnhandled)
+  spare = await spareRedis()
+})
+afterEach(async () => {
+  // The child always goes, whatever the test did.
+  await spare.stop()
+  process.off('unhandledRejection', onUnhandled)
+})
+
+function managerOn(client: RedisClientLike, options: Partial<SessionManagerOptions> = {}) {
+  const events: AuditEvent[] = []
+  const manager = createSessionManager({
+    policy,
+    store: new RedisStore({ client, prefix: uniquePrefix() }),
+    audit: (event) => {
+      events.push(event)
+    },
+    ...options,
+  })
+  return { manager, events, eventsOf: (type: AuditEvent['type']) => events.filter((e) => e.type === type) }
+}
+
+const failedClosed = (status: number) => (r: ValidateResult) =>
+  !r.ok && r.reason === 'store_unavailable' && r.httpStatus === status
+
+describe.each(cases)('Redis outage ($name, onStoreError: $mode)', ({ connect, mode, status }) => {
+  it(`fails closed with ${status} when redis-server dies mid-load, audits once, and resumes after a restart`, async () => {
+    const connection = await connect(spare.url)
+    try {
+      const { manager, eventsOf } = managerOn(connection.client, { onStoreError: mode, storeTimeout: 1000 })
+      const sessions = await Promise.all(
+        Array.from({ length: 5 }, (_, i) => manager.create({ subject: `u${i}` })),
+      )
+      const wave = () =>
+        Promise.all(Array.from({ length: 40 }, (_, i) => manager.validate(sessions[i % 5]!.token)))
+
+      const before = await wave()
+      expect(before.every((r) => r.ok)).toBe(true)
+      // Kill the server while a wave is in flight.
+      const [during] = await Promise.all([wave(), spare.stop()])
+      const after = [await wave(), await wave(), await wave()].flat()
+
+      expect(during.every((r) => r.ok || failedClosed(status)(r))).toBe(true)
+      expect(after.every(failedClosed(status))).toBe(true)
+      expect(eventsOf('store.unavailable')).toHaveLength(1)
+      expect(eventsOf('session.expired')).toEqual([])
+      expect(connection.errors.length).toBeGreaterThan(0) // reported to the client's listener, not thrown
+
+      await spare.start()
+      await connection.ready()
+      // This redis-server keeps nothing across a restart: old sessions are gone (401 unknown, never
+      // accepted), new ones work — without restarting the app, and with the script re-sent after NOSCRIPT.
+      expect(await manager.validate(sessions[0]!.token)).toMatchObject({
+        ok: false,
+        reason: 'unknown',
+        httpStatus: 401,
+      })
+      const fresh = await manager.create({ subject: 'u0' })
+      expect(await manager.validate(fresh.token)).toMatchObject({ ok: true })
+      expect(eventsOf('store.recovered')).toHaveLength(1)
+      expect(eventsOf('store.unavailable')).toHaveLength(1)
+      expect(unhandled).toEqual([])
+    } finally {
+      connection.close()
+    }
+  })
+})
+
+describe.each(clients)('Redis outage with the client library defaults (%s)', (_name, connect) => {
+  it('still answers within the manager storeTimeout when the client queues commands while offline', async () => {
+    const connection = await connect(spare.url, { defaults: true })
+    try {
+      const { manager, eventsOf } = managerOn(connection.client, {
+        onStoreError: 'unavailable',
+        storeTimeout: 300,
+      })
+      const { token } = await manager.create({ subject: 'u1' })
+      await spare.stop()
+      const results = await Promise.all(Array.from({ length: 20 }, () => manager.validate(token)))
+      expect(results.every(failedClosed(503))).toBe(true)
+      expect(eventsOf('store.unavailable')).toHaveLength(1)
+      await spare.start()
+      await connection.ready()
+      const fresh = await manager.create({ subject: 'u1' })
+      expect(await manager.validate(fresh.token)).toMatchObject({ ok: true })
+      expect(unhandled).toEqual([])
+    } finally {
+      connection.close()
+    }
+  })
+})
+
+describe.each(clients)('Redis too slow (%s)', (_name, connect) => {
+  it('gives up at storeTimeout while Redis is paused, then serves again when it answers', async () => {
+    const connection = await connect(spare.url)
+    // A plain client (no command timeout) to pause the server and to learn when the pause ends.
+    const admin = createClient({ url: spare.url })
+    admin.on('error', () => {})
+    await admin.connect()
+    try {
+      const { manager, eventsOf } = managerOn(connection.client, {
+        onStoreError: 'unavailable',
+        storeTimeout: 300,
+      })
+      const { token } = await manager.create({ subject: 'u1' })
+      await admin.sendCommand(['CLIENT', 'PAUSE', '3000', 'ALL'])
+      const order: string[] = []
+      const pauseOver = admin.sendCommand(['PING']).then(() => order.push('redis answers again'))
+      const slow = await manager.validate(token)
+      order.push('request answered')
+      expect(slow).toMatchObject({ ok: false, reason: 'store_unavailable', httpStatus: 503 })
+      expect(eventsOf('store.unavailable')).toEqual([expect.objectContaining({ reason: 'store_timeout' })])
+      await pauseOver
+      // The request was answered while Redis was still paused: the bound held.
+      expect(order).toEqual(['request answered', 'redis answers again'])
+      expect(await manager.validate(token)).toMatchObject({ ok: true })
+      expect(eventsOf('store.recovered')).toHaveLength(1)
+      expect(unhandled).toEqual([])
+    } finally {
+      admin.destroy()
+      connection.close()
+    }
+  })
+})
