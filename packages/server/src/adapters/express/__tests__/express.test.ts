@@ -4,7 +4,7 @@ import express, { type Express } from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createSessionManager } from '../../../index'
 import type { SessionManager } from '../../../types'
-import { requireRecentAuth, sessionMiddleware, sessionRoutes, signIn } from '../index'
+import { requireRecentAuth, sessionMiddleware, sessionRoutes, signIn, signOut } from '../index'
 
 const T0 = Date.UTC(2026, 0, 1)
 const open: Array<{ server: Server; manager: SessionManager }> = []
@@ -133,5 +133,28 @@ describe('express adapter', () => {
     const response = await fetch(`${url}/danger`)
     expect(response.status).toBe(401)
     expect(await response.json()).toMatchObject({ error: 'no_session', reason: 'missing' })
+  })
+
+  it('takes adapter options in signIn and signOut, e.g. a custom cookie name', async () => {
+    const manager = makeManager()
+    const cookieOptions = { name: 'sid' }
+    const app = express()
+    app.post('/login', async (_req, res) => {
+      res.json(await signIn(res, manager, { subject: 'u1', cookie: cookieOptions }))
+    })
+    app.get('/me', sessionMiddleware(manager, { cookie: cookieOptions }), (req, res) => {
+      res.json({ subject: req.session?.subject })
+    })
+    app.post('/logout', async (req, res) => {
+      const result = await signOut(req, res, { manager, cookie: cookieOptions })
+      res.json(result)
+    })
+    const url = await serve(app, manager)
+    const cookie = await login(url)
+    expect(cookie).toMatch(/^sid=/)
+    expect(await (await fetch(`${url}/me`, { headers: { cookie } })).json()).toEqual({ subject: 'u1' })
+    const out = await fetch(`${url}/logout`, { method: 'POST', headers: { cookie, origin: url } })
+    expect(await out.json()).toMatchObject({ ok: true, status: { reason: 'logout' } })
+    expect(out.headers.getSetCookie()[0]).toMatch(/^sid=; Max-Age=0/)
   })
 })
