@@ -1,7 +1,6 @@
 export { announcementSeconds } from './announcement'
 export { useSessionClient } from './context'
 export type { SessionTimeoutMessages } from './messages'
-export { defaultMessages } from './messages'
 export type {
   SessionTimeoutDialogKind,
   SessionTimeoutDialogProps,
@@ -10,7 +9,6 @@ export type {
 export { SessionTimeoutDialog } from './SessionTimeoutDialog'
 export type { SessionTimeoutProviderProps } from './SessionTimeoutProvider'
 export { SessionTimeoutProvider } from './SessionTimeoutProvider'
-export { unknownSnapshot } from './snapshot'
 export { useSessionCountdown } from './useSessionCountdown'
 export type { SessionTimeoutState } from './useSessionTimeout'
 export { useSessionTimeout } from './useSessionTimeout'

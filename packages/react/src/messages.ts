@@ -31,11 +31,11 @@ export const defaultMessages: SessionTimeoutMessages = {
   stay: 'Stay signed in',
   logout: 'Sign out',
   absoluteTitle: 'Your session is ending',
-  absoluteBody: (time) => `Your session ends in ${time} and cannot be extended. Save your work.`,
+  absoluteBody: (time) => `Your session ends in ${time} and cannot be extended.`,
   dismiss: 'OK',
   expiredTitle: 'Your session has expired',
-  expiredBody: 'You have been signed out. Sign in again to continue.',
-  signIn: 'Sign in again',
+  expiredBody: 'Please sign in again.',
+  signIn: 'Sign in',
   announce: (time) => `${time} left`,
   time: (seconds) => {
     const minutes = Math.floor(seconds / 60)

@@ -120,7 +120,7 @@ describe('SessionTimeoutDialog', () => {
     act(() => client.set(warning(5)))
     act(() => client.set({ status: 'expired', reason: 'idle', expiresAt: Date.now() }))
     expect(dialog().textContent).toContain('Your session has expired')
-    const link = screen.getByRole('link', { name: 'Sign in again' })
+    const link = screen.getByRole('link', { name: 'Sign in' })
     expect(link.getAttribute('href')).toBe('/login')
     expect(document.activeElement).toBe(link)
     expect(screen.queryByRole('button', { name: 'Stay signed in' })).toBeNull()
@@ -131,7 +131,7 @@ describe('SessionTimeoutDialog', () => {
     renderDialog(client, { onSignIn })
     act(() => client.set({ status: 'active', expiresAt: Date.now() + 900_000 }))
     act(() => client.set({ status: 'expired', reason: 'revoked', expiresAt: Date.now() }))
-    fireEvent.click(screen.getByRole('button', { name: 'Sign in again' }))
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }))
     expect(onSignIn).toHaveBeenCalledTimes(1)
   })
 

@@ -102,7 +102,7 @@ describe('with the real @curfew/client (options form)', () => {
     await advance(1000)
     expect(text()).toContain('status:expired')
     expect(screen.getByRole('alertdialog').textContent).toContain('Your session has expired')
-    expect(screen.getByRole('link', { name: 'Sign in again' }).getAttribute('href')).toBe('/login')
+    expect(screen.getByRole('link', { name: 'Sign in' }).getAttribute('href')).toBe('/login')
   })
 
   it('words the absolute deadline differently and offers no "Stay signed in"', async () => {
