@@ -16,6 +16,7 @@ export type CurfewErrorCode =
   | 'compliance_failed'
   | 'invalid_token'
   | 'request_failed'
+  | 'session_expired'
 
 /** Options for {@link CurfewError}: an options object so new fields never reorder arguments. */
 export interface CurfewErrorOptions {

@@ -5,6 +5,13 @@ export type { LineStream } from './audit/sinks'
 export { functionSink, jsonLinesSink } from './audit/sinks'
 export { createSessionManager } from './manager/createSessionManager'
 export type { SessionManagerOptions, TokenOptions } from './manager/options'
+export type {
+  CounterLike,
+  HistogramLike,
+  MeterLike,
+  MetricAttributes,
+  MetricsOption,
+} from './metrics/meter'
 export type { MemoryStoreOptions } from './stores/memory/memoryStore'
 export { MemoryStore } from './stores/memory/memoryStore'
 export type {
@@ -27,6 +34,19 @@ export type {
   StoreRevokeInput,
   StoreRevokeSubjectInput,
 } from './stores/types'
+export type { VerificationKeyOptions } from './tokens/keys'
+export type { AccessTokenFailureReason, IdTokenFailureReason, TokenFailure } from './tokens/reasons'
+export type { SessionFromIdTokenOptions } from './tokens/sessionFromIdToken'
+export { sessionFromIdToken } from './tokens/sessionFromIdToken'
+export type {
+  AccessTokenPayload,
+  AccessTokenVerifier,
+  VerifyAccessTokenOptions,
+  VerifyAccessTokenResult,
+} from './tokens/verifyAccessToken'
+export { createAccessTokenVerifier, verifyAccessToken } from './tokens/verifyAccessToken'
+export type { IdTokenPayload, VerifyIdTokenOptions, VerifyIdTokenResult } from './tokens/verifyIdToken'
+export { verifyIdToken } from './tokens/verifyIdToken'
 export type {
   CreatedSession,
   CreateSessionInput,

@@ -42,6 +42,10 @@ export interface AuditMeta extends RequestMeta {
   error?: string
   /** `store.recovered`: how long the outage lasted (ms). */
   downtimeMs?: number
+  /** `policy.drift`: the fingerprint the session or token was minted under. */
+  fromFingerprint?: string
+  /** `policy.drift`: the current fingerprint of its tier. */
+  toFingerprint?: string
 }
 
 /** Receives audit events. May return a promise; errors and rejections are swallowed. */

@@ -1,4 +1,4 @@
-import { CurfewError, type PolicyDocument } from '@curfew/core'
+import { CurfewError, evaluateSession, type PolicyDocument, parseDuration } from '@curfew/core'
 import { createAuditEmitter } from '../audit/emitter'
 import type { AuditEvent } from '../audit/events'
 import {
@@ -10,8 +10,10 @@ import {
   isWellFormedHandle,
   isWellFormedToken,
 } from '../crypto/token'
+import { createMetrics } from '../metrics/metrics'
 import { MemoryStore } from '../stores/memory/memoryStore'
 import type { SessionStore, StoreCheckResult, StoredSession, StoredTombstone } from '../stores/types'
+import { createAccessTokenSigner } from '../tokens/issueAccessToken'
 import type {
   CreatedSession,
   CreateSessionInput,
@@ -22,6 +24,7 @@ import type {
   ValidateOptions,
   ValidateResult,
 } from '../types'
+import { createDriftReporter } from './drift'
 import type { SessionManagerOptions } from './options'
 import { resolvePolicies } from './policies'
 import { rejection, sessionInfo, sessionStatus } from './responses'
@@ -56,7 +59,12 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   if (!(storeTimeout > 0)) invalid('"storeTimeout" must be a positive number of milliseconds.')
   if (!(tombstoneTtl >= 0)) invalid('"tombstoneTtl" must be zero or more milliseconds.')
   const unavailableStatus = options.onStoreError === 'unavailable' ? 503 : 401
-  const emit = createAuditEmitter({ audit: options.audit })
+  const metrics = createMetrics(options.metrics)
+  const sinks =
+    options.audit === undefined ? [] : typeof options.audit === 'function' ? [options.audit] : options.audit
+  const emit = createAuditEmitter({ audit: metrics ? [...sinks, metrics.sink] : sinks })
+  const signer = options.tokens === undefined ? undefined : createAccessTokenSigner(options.tokens)
+  const driftInterval = parseDuration(options.driftInterval ?? '1h')
   const storeHasClock = typeof store.time === 'function'
 
   // One clock decides for the fleet: a store with a clock (`time()`) judges every call by it, so servers
@@ -70,7 +78,18 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   const learn = (storeNow: number): void => {
     if (storeHasClock) offset = storeNow - localNow()
   }
-  const guard = createStoreGuard({ timeout: storeTimeout, now, emit })
+  const storeGuard = createStoreGuard({ timeout: storeTimeout, now, emit })
+  const guard: typeof storeGuard = !metrics
+    ? storeGuard
+    : async (call) => {
+        try {
+          return await storeGuard(call)
+        } catch (error) {
+          metrics.storeError(error instanceof CurfewError ? error.code : 'store_unavailable')
+          throw error
+        }
+      }
+  const reportDrift = createDriftReporter({ interval: driftInterval, emit })
 
   const audit = (event: Omit<AuditEvent, 'meta'> & { meta?: RequestMeta | undefined }): void => {
     const { meta, ...rest } = event
@@ -105,6 +124,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       renew = { nonce, successorId: hashToken(deriveSuccessor({ token, nonce })) }
     }
     let result: StoreCheckResult
+    const started = metrics ? performance.now() : 0
     try {
       result = await guard(() =>
         store.check({
@@ -117,8 +137,10 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         }),
       )
     } catch {
+      metrics?.checkDuration(performance.now() - started, 'error')
       return rejection({ reason: 'store_unavailable', now: now(), unavailableStatus })
     }
+    metrics?.checkDuration(performance.now() - started, result.outcome)
     learn(result.now)
     if (result.outcome === 'unknown') {
       audit({ type: 'session.rejected', time: result.now, reason: 'unknown', meta: opts.meta })
@@ -140,6 +162,17 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     const policy = policies.byName.get(result.session.policy)
     // A conforming store never answers active for a tier it was not given; refuse rather than guess.
     if (!policy) return rejection({ reason: 'policy_changed', now: result.now })
+    if (result.session.fingerprint !== policy.fingerprint) {
+      reportDrift({
+        from: result.session.fingerprint,
+        to: policy.fingerprint,
+        time: result.now,
+        session: result.session.handle,
+        subject: result.session.subject,
+        policy: policy.name,
+        meta: opts.meta,
+      })
+    }
     const status = sessionStatus({ session: result.session, policy, now: result.now })
     const successor = result.renewal ? deriveSuccessor({ token, nonce: result.renewal.nonce }) : undefined
     if (result.renewal?.rotated) {
@@ -266,11 +299,25 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         .map(sessionInfo)
     },
 
-    async issueAccessToken() {
-      throw new CurfewError({
-        code: 'invalid_option',
-        message: 'issueAccessToken needs the "tokens" option: configure tokens in createSessionManager.',
-      })
+    async issueAccessToken(session) {
+      if (!signer) {
+        throw new CurfewError({
+          code: 'invalid_option',
+          message: 'issueAccessToken needs the "tokens" option: configure tokens in createSessionManager.',
+        })
+      }
+      if (typeof session !== 'object' || session === null) invalid('issueAccessToken expects a session.')
+      const policy = policies.byName.get(session.policy)
+      const time = now()
+      // Judged by the policy in force now, like every check: the token may not outlive the session.
+      const verdict = policy ? evaluateSession(session, policy, time) : undefined
+      if (!policy || verdict?.state !== 'active') {
+        throw new CurfewError({
+          code: 'session_expired',
+          message: 'The session has ended; no access token was issued. Sign the user in again.',
+        })
+      }
+      return signer.sign({ session, policy, now: time, expiresAt: verdict.expiresAt })
     },
 
     policyDocument(): PolicyDocument {

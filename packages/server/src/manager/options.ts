@@ -1,14 +1,28 @@
+import type { CryptoKey, JWK, KeyObject } from 'jose'
 import type { AuditOption } from '../audit/emitter'
+import type { MetricsOption } from '../metrics/meter'
 import type { SessionStore } from '../stores/types'
 import type { PolicyOption } from '../types'
 
-/** Access-token (JWT) settings. Phase 2: accepted and typed now, used by `issueAccessToken` later. */
+/**
+ * Access-token (JWT) settings for `manager.issueAccessToken`. Give either an HMAC `secret` (HS256) or a
+ * `privateKey` (Ed25519 → EdDSA, P-256 → ES256, RSA → RS256) with a `kid`, so services can verify with
+ * your JWKS.
+ */
 export interface TokenOptions {
-  /** HMAC secret (HS256) or a private key, for signing access tokens. */
+  /** HMAC secret for HS256, at least 32 bytes. */
   secret?: string | Uint8Array
+  /** Private signing key: a CryptoKey, a Node KeyObject or a private JWK. */
+  privateKey?: CryptoKey | KeyObject | JWK
+  /** Key id put in the JWT header (the `kid` of the matching public key in your JWKS). */
+  kid?: string
+  /** Signing algorithm; default derived from the key (`HS256` for a secret). */
+  algorithm?: 'HS256' | 'HS384' | 'HS512' | 'EdDSA' | 'ES256' | 'ES384' | 'ES512' | 'RS256' | 'PS256'
+  /** `iss` claim. */
   issuer?: string
+  /** `aud` claim. */
   audience?: string | string[]
-  /** Lifetime of an access token; never beyond the session's deadline. Default `'5m'`. */
+  /** Lifetime of an access token (ms or `'5m'`); never beyond the session's deadline. Default `'5m'`. */
   accessTokenTtl?: number | string
 }
 
@@ -35,6 +49,13 @@ export interface SessionManagerOptions {
   storeTimeout?: number
   /** How long an ended session still answers with its reason (ms). Default 10 minutes. */
   tombstoneTtl?: number
-  /** Access tokens (JWT). */
+  /** Access tokens (JWT) for `issueAccessToken`. */
   tokens?: TokenOptions
+  /**
+   * OpenTelemetry metrics. Default: the global meter provider's meter `curfew` when
+   * `@opentelemetry/api` is installed, else nothing. `{ meter }` to choose the meter, `false` for none.
+   */
+  metrics?: MetricsOption
+  /** `policy.drift` is audited at most once per (from, to) fingerprint pair per interval. Default `'1h'`. */
+  driftInterval?: number | string
 }
