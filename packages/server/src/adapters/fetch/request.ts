@@ -17,8 +17,9 @@ export function requestInfo(request: Request): HttpRequestInfo {
   return {
     method: request.method.toUpperCase(),
     header: (name) => request.headers.get(name) ?? undefined,
-    // The URL's host is what the client addressed (runtimes build it from `Host`).
-    host: url?.host.toLowerCase() ?? request.headers.get('host')?.toLowerCase() ?? undefined,
+    // `Host` is what the browser addressed; behind a proxy some runtimes build `request.url` from an
+    // internal address instead, which would fail every same-origin check.
+    host: request.headers.get('host')?.toLowerCase() ?? url?.host.toLowerCase(),
     path: url?.pathname ?? '',
   }
 }

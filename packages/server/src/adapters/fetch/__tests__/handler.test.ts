@@ -117,4 +117,18 @@ describe('createSessionHandler', () => {
     expect(forged.ok).toBe(false)
     if (!forged.ok) expect(forged.response.status).toBe(403)
   })
+
+  it('judges same-origin by the Host header the browser sent, not an internal request URL', async () => {
+    const { curfew } = setup()
+    const signed = await curfew.signIn(new Request('https://app.example.com/login'), { subject: 'u1' })
+    const cookie = signed.headers.getSetCookie()[0]!.split(';')[0]!
+    // A runtime behind a proxy: the URL names the internal listener, Host the public name.
+    const response = await curfew.handle(
+      new Request('http://10.0.0.7:3000/session/activity', {
+        method: 'POST',
+        headers: { host: 'app.example.com', origin: 'https://app.example.com', cookie },
+      }),
+    )
+    expect(response?.status).toBe(200)
+  })
 })
