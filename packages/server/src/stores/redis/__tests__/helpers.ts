@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto'
 import { once } from 'node:events'
 import { Redis } from 'ioredis'
 import { createClient } from 'redis'
-import { commandSender, type RedisClientLike } from '../client'
+import {
+  commandSender,
+  type IoRedisClientLike,
+  type NodeRedisClientLike,
+  type RedisClientLike,
+} from '../client'
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 
@@ -15,7 +20,18 @@ export function uniquePrefix(): string {
  * The client options the README recommends: fail fast while disconnected instead of queueing, bounded
  * connect and command time, reconnect forever with a capped back-off.
  */
-export async function connectNodeRedis(url = REDIS_URL, options: { defaults?: boolean } = {}) {
+/** A test connection: the client, the errors it reported to its listener, and a wait for reconnection. */
+export interface Connection<C extends RedisClientLike> {
+  client: C
+  errors: unknown[]
+  ready(): Promise<void>
+  close(): void
+}
+
+export async function connectNodeRedis(
+  url = REDIS_URL,
+  options: { defaults?: boolean } = {},
+): Promise<Connection<NodeRedisClientLike>> {
   const client = createClient(
     options.defaults
       ? { url }
@@ -36,7 +52,10 @@ export async function connectNodeRedis(url = REDIS_URL, options: { defaults?: bo
 }
 
 /** Same recommendations for ioredis (`defaults: true` leaves ioredis's own defaults). */
-export async function connectIoRedis(url = REDIS_URL, options: { defaults?: boolean } = {}) {
+export async function connectIoRedis(
+  url = REDIS_URL,
+  options: { defaults?: boolean } = {},
+): Promise<Connection<IoRedisClientLike>> {
   const client = new Redis(url, {
     lazyConnect: true,
     ...(options.defaults
