@@ -84,18 +84,24 @@ export const clients: Array<[name: string, connect: Connect]> = [
   ['ioredis', connectIoRedis],
 ]
 
-/** Deletes every key under `prefix` with SCAN + DEL. */
-export async function deletePrefix(client: RedisClientLike, prefix: string): Promise<number> {
+/** Every key under `prefix` (a glob pattern prefix), found with SCAN. */
+export async function keysUnder(client: RedisClientLike, prefix: string): Promise<string[]> {
   const send = commandSender(client)
+  const found: string[] = []
   let cursor = '0'
-  let deleted = 0
   do {
     const [next, keys] = (await send(['SCAN', cursor, 'MATCH', `${prefix}*`, 'COUNT', '500'])) as [
       string,
       string[],
     ]
     cursor = String(next)
-    if (keys.length > 0) deleted += Number(await send(['DEL', ...keys]))
+    found.push(...keys)
   } while (cursor !== '0')
-  return deleted
+  return found
+}
+
+/** Deletes every key under `prefix` with SCAN + DEL. */
+export async function deletePrefix(client: RedisClientLike, prefix: string): Promise<number> {
+  const keys = await keysUnder(client, prefix)
+  return keys.length === 0 ? 0 : Number(await commandSender(client)(['DEL', ...keys]))
 }
