@@ -1,5 +1,5 @@
 import { CLIENT_HEADER, type PolicyInput, parseSessionHeader, SESSION_HEADER } from '@curfew/core'
-import type { SessionStore } from '../../src/index'
+import type { SessionStore, TokenOptions } from '../../src/index'
 import { createSessionManager, MemoryStore } from '../../src/index'
 import type { SessionManager } from '../../src/types'
 import type { AdapterUnderTest } from './apps'
@@ -58,6 +58,7 @@ export interface EnvOptions {
   policy?: PolicyInput
   onStoreError?: 'deny' | 'unavailable'
   store?: SessionStore
+  tokens?: TokenOptions
 }
 
 export async function startEnv(target: ConformanceTarget, options: EnvOptions = {}): Promise<Env> {
@@ -75,6 +76,7 @@ export async function startEnv(target: ConformanceTarget, options: EnvOptions = 
       store,
       now: () => clock.now,
       ...(options.onStoreError ? { onStoreError: options.onStoreError } : {}),
+      ...(options.tokens ? { tokens: options.tokens } : {}),
     })
   let manager = makeManager(options.policy ?? POLICY)
   let app = await adapter.start(manager)

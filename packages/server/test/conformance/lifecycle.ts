@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { verifyAccessToken } from '../../src/index'
 import type { ConformanceTarget } from './harness'
 import { MINUTE, sessionHeaderOf, setCookieOf, startEnv, T0 } from './harness'
 
@@ -231,6 +232,36 @@ export function lifecycleSuite(target: ConformanceTarget): void {
         const status = await response.json()
         expect(status).toMatchObject({ state: 'active', idleExpiresAt: T0 + 25 * MINUTE })
         expect(status).not.toHaveProperty('accessToken')
+      } finally {
+        await env.close()
+      }
+    })
+
+    it('adds an access JWT to POST /session/refresh when the manager mints them, never outliving the session', async () => {
+      const secret = 'conformance-secret-of-at-least-32-bytes!'
+      const env = await startEnv(target, {
+        tokens: { secret, issuer: 'https://app.test', accessTokenTtl: '30m' },
+      })
+      try {
+        const { cookie, body } = await env.login()
+        env.clock.advance(10 * MINUTE)
+        const response = await env.sdkPost('/session/refresh', { cookie })
+        expect(response.status).toBe(200)
+        const status = await response.json()
+        expect(status.accessToken).toEqual(expect.any(String))
+        const verified = await verifyAccessToken(status.accessToken, {
+          secret,
+          issuer: 'https://app.test',
+          now: () => env.clock.now,
+        })
+        if (!verified.ok) throw new Error(`access token refused: ${verified.reason}`)
+        expect(verified.payload).toMatchObject({ sub: 'user-42', sid: body.session })
+        // The session's idle deadline (T0 + 25m) comes before now + 30m: the JWT stops there.
+        expect(verified.payload.exp * 1000).toBeLessThanOrEqual(status.expiresAt)
+        // Activity and status answers carry no token: only refresh mints one.
+        expect(await (await env.sdkPost('/session/activity', { cookie })).json()).not.toHaveProperty(
+          'accessToken',
+        )
       } finally {
         await env.close()
       }
