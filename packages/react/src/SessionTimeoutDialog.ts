@@ -29,9 +29,9 @@ export interface SessionTimeoutDialogState {
 export interface SessionTimeoutDialogProps {
   /** Replaces any of the texts (i18n). */
   messages?: Partial<SessionTimeoutMessages>
-  /** Where "Sign in again" leads once the session expired (rendered as a link). */
+  /** Where "Sign in" leads once the session expired (rendered as a link). */
   signInHref?: string
-  /** Called by "Sign in again" when no `signInHref` is given. Default: reload the page. */
+  /** Called by "Sign in" when no `signInHref` is given. Default: reload the page. */
   onSignIn?: () => void
   /** Class of the dialog element. Default `'curfew-dialog'` (styled by `@curfew/react/styles.css`). */
   className?: string
