@@ -117,7 +117,7 @@ describe('OpenTelemetry metrics', () => {
     expect((await manager.validate(token)).ok).toBe(true)
     expect(await otel.count('curfew.store.errors')).toBe(3)
     await manager.close()
-    inner.close?.()
+    await inner.close()
   })
 
   it('uses the global meter provider by default when @opentelemetry/api is installed', async () => {
