@@ -38,6 +38,10 @@ export async function spareRedis() {
       { stdio: ['ignore', 'pipe', 'pipe'] },
     )
     child = proc
+    // Should the test run itself die, the child still goes with it.
+    const reap = () => proc.kill('SIGKILL')
+    process.once('exit', reap)
+    proc.once('exit', () => process.off('exit', reap))
     let output = ''
     await new Promise<void>((resolve, reject) => {
       proc.once('error', reject)
