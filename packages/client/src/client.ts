@@ -235,7 +235,9 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
       }
       // A new tab asking after the end may follow a new login: ask the server, not the memory.
       else if (message.check || ended || !known) void check()
-      else share()
+      // A millisecond later: broadcast-channel drops messages no newer than the listener, and the
+      // asking tab opened its listener in this same millisecond.
+      else timers.setTimeout(share, 1)
     }
   }
 
