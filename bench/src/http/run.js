@@ -1,0 +1,126 @@
+// HTTP overhead: each variant server in its own child process, autocannon in this one, loopback,
+// rounds alternated A B C D E A B C D E …; medians of requests/s and p99.
+import { fork } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import autocannon from 'autocannon'
+import { deletePrefix, uniquePrefix } from '../lib/redis.js'
+import { alternate, fmt, median } from '../lib/stats.js'
+
+export const VARIANTS = ['bare', 'curfew-memory', 'curfew-redis', 'es-memory', 'es-redis']
+const LABELS = {
+  bare: 'bare Express 5',
+  'curfew-memory': 'Express + Curfew (MemoryStore)',
+  'curfew-redis': 'Express + Curfew (RedisStore)',
+  'es-memory': 'express-session MemoryStore, rolling',
+  'es-redis': 'express-session + connect-redis, rolling',
+}
+
+async function startVariant(variant, env) {
+  const execArgv = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${variant}.cpuprofile`]
+    : []
+  const child = fork(fileURLToPath(new URL('./server.js', import.meta.url)), [variant], {
+    env: { ...process.env, ...env },
+    execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  const { port } = await new Promise((resolve, reject) => {
+    child.once('message', resolve)
+    child.once('exit', (code) => reject(new Error(`${variant} server exited (${code})`)))
+  })
+  const url = `http://127.0.0.1:${port}`
+  const login = await fetch(`${url}/login`)
+  if (!login.ok) throw new Error(`${variant}: login answered ${login.status}`)
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ')
+  const check = await fetch(`${url}/api/me`, { headers: { cookie } })
+  if (!check.ok) throw new Error(`${variant}: /api/me answered ${check.status}`)
+  const stop = () =>
+    new Promise((resolve) => {
+      child.once('exit', resolve)
+      child.send('stop')
+    })
+  return { url, cookie, stop }
+}
+
+function load(options) {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: `${options.url}/api/me`,
+        headers: options.cookie ? { cookie: options.cookie } : {},
+        connections: 32,
+        pipelining: 1,
+        duration: options.seconds,
+      },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    )
+  })
+}
+
+export async function runHttp({ quick, redis, client }) {
+  const prefixes = { 'curfew-redis': uniquePrefix('http-curfew'), 'es-redis': uniquePrefix('http-es') }
+  const servers = {}
+  try {
+    for (const variant of VARIANTS) {
+      servers[variant] = await startVariant(variant, {
+        REDIS_URL: redis.url,
+        BENCH_PREFIX: prefixes[variant] ?? '',
+      })
+    }
+    const seconds = quick ? 2 : 5
+    // Warm-up: JIT, connection pools, Redis scripts.
+    for (const variant of VARIANTS) await load({ ...servers[variant], seconds: 1 })
+    const results = await alternate({
+      rounds: quick ? 2 : 4,
+      variants: VARIANTS,
+      run: async (variant) => {
+        const result = await load({ ...servers[variant], seconds })
+        if (result.non2xx > 0 || result.errors > 0) {
+          throw new Error(`${variant}: ${result.non2xx} non-2xx answers, ${result.errors} errors`)
+        }
+        return { rps: result.requests.average, p99: result.latency.p99 }
+      },
+    })
+    const summary = Object.fromEntries(
+      VARIANTS.map((v) => [
+        v,
+        {
+          rps: median(results[v].map((r) => r.rps)),
+          p99: median(results[v].map((r) => r.p99)),
+          runs: results[v],
+        },
+      ]),
+    )
+    return { summary, rows: httpRows(summary) }
+  } finally {
+    for (const server of Object.values(servers)) await server.stop()
+    for (const prefix of Object.values(prefixes)) await deletePrefix(client, prefix)
+  }
+}
+
+function httpRows(s) {
+  const bare = s.bare.rps
+  const rows = VARIANTS.map((v) => ({
+    section: 'HTTP',
+    name: LABELS[v],
+    value: `${fmt.int(s[v].rps)} req/s, p99 ${s[v].p99} ms`,
+    ratio: `${fmt.x(s[v].rps / bare)} bare`,
+  }))
+  const target = (name, ratio, goal) => ({
+    section: 'HTTP target',
+    name,
+    value: '',
+    ratio: fmt.x(ratio),
+    target: `≥ ${goal}×`,
+    met: ratio >= goal,
+  })
+  rows.push(
+    target('Curfew/Memory vs bare Express', s['curfew-memory'].rps / bare, 0.85),
+    target('Curfew/Memory vs express-session/Memory', s['curfew-memory'].rps / s['es-memory'].rps, 1.5),
+    target('Curfew/Redis vs express-session + connect-redis', s['curfew-redis'].rps / s['es-redis'].rps, 1.3),
+  )
+  return rows
+}

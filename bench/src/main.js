@@ -1,0 +1,47 @@
+// `pnpm bench [--quick] [--only=http,store,tokens,scale,bundle,network,events]`: every bench against
+// its anchor, measured in this run, printed as one table. See ../RESULTS.md for the latest full run.
+import { cpus } from 'node:os'
+import { quick, wanted } from './lib/args.js'
+import { connect, redisVersion, startRedis } from './lib/redis.js'
+import { renderTable } from './lib/table.js'
+
+const started = performance.now()
+const rows = []
+const redis = await startRedis()
+const client = await connect(redis.url)
+const machine = {
+  nproc: cpus().length,
+  cpu: cpus()[0]?.model ?? 'unknown',
+  node: process.version,
+  redis: await redisVersion(client),
+  mode: quick ? 'quick' : 'full',
+}
+const context = { quick, redis, client }
+
+async function section(name, load) {
+  if (!wanted(name)) return
+  const t0 = performance.now()
+  process.stderr.write(`bench: ${name}…`)
+  const run = await load()
+  const result = await run(context)
+  rows.push(...result.rows)
+  process.stderr.write(` ${((performance.now() - t0) / 1000).toFixed(0)} s\n`)
+}
+
+try {
+  await section('http', async () => (await import('./http/run.js')).runHttp)
+} finally {
+  await client.quit()
+  await redis.stop()
+}
+
+const seconds = (performance.now() - started) / 1000
+console.log(
+  `\nCurfew bench (${machine.mode}) — ${machine.nproc} × ${machine.cpu}, Node ${machine.node}, ` +
+    `Redis ${machine.redis}, load average at end ${(await import('node:os'))
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}\n`,
+)
+console.log(renderTable(rows))
+console.log(`\n${seconds.toFixed(0)} s in all`)
