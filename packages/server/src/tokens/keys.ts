@@ -3,7 +3,6 @@ import {
   type CryptoKey,
   createLocalJWKSet,
   createRemoteJWKSet,
-  errors,
   importJWK,
   type JSONWebKeySet,
   type JWK,
@@ -11,7 +10,6 @@ import {
   type KeyObject,
 } from 'jose'
 import { ASYMMETRIC_ALGORITHMS, algorithmOfJwk, algorithmOfKey, allowList } from './algorithms'
-import { JwksUnavailable } from './reasons'
 
 /** Where verification keys come from: exactly one of `secret`, `publicKey` or `jwks`. */
 export interface VerificationKeyOptions {
@@ -34,6 +32,8 @@ type VerifyKey = CryptoKey | KeyObject | Uint8Array | JWTVerifyGetKey
 
 export interface ResolvedVerificationKey {
   algorithms: string[]
+  /** True when keys come from a key set (so fetch failures mean `jwks_unavailable`). */
+  keySet: boolean
   /** The key, imported once; later calls reuse it. */
   key: () => VerifyKey | Promise<VerifyKey>
 }
@@ -53,7 +53,6 @@ const byteSecrets = new WeakMap<Uint8Array, Map<string, Promise<CryptoKey>>>()
 const publicKeys = new WeakMap<object, Promise<CryptoKey | KeyObject>>()
 const remoteSets = new Map<string, JWTVerifyGetKey>()
 const localSets = new WeakMap<object, JWTVerifyGetKey>()
-const wrappedSets = new WeakMap<JWTVerifyGetKey, JWTVerifyGetKey>()
 
 function bounded<K, V>(map: Map<K, V>, key: K, make: () => V): V {
   let value = map.get(key)
@@ -110,25 +109,6 @@ function importPublic(key: CryptoKey | KeyObject | JWK, alg: string): Promise<Cr
   return imported
 }
 
-/** Fetch failures, bad JSON and HTTP errors become `JwksUnavailable`; "no such key" stays itself. */
-function guardSet(getKey: JWTVerifyGetKey): JWTVerifyGetKey {
-  let wrapped = wrappedSets.get(getKey)
-  if (wrapped === undefined) {
-    wrapped = async (header, token) => {
-      try {
-        return await getKey(header, token)
-      } catch (error) {
-        if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
-          throw error
-        }
-        throw new JwksUnavailable('key set unavailable', { cause: error })
-      }
-    }
-    wrappedSets.set(getKey, wrapped)
-  }
-  return wrapped
-}
-
 function remoteSet(url: string | URL, timeout: number): JWTVerifyGetKey {
   let parsed: URL
   try {
@@ -138,7 +118,7 @@ function remoteSet(url: string | URL, timeout: number): JWTVerifyGetKey {
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') invalid('"jwks" URL must be http(s).')
   return bounded(remoteSets, `${timeout} ${parsed.href}`, () =>
-    guardSet(createRemoteJWKSet(parsed, { timeoutDuration: timeout })),
+    createRemoteJWKSet(parsed, { timeoutDuration: timeout }),
   )
 }
 
@@ -146,7 +126,7 @@ function localSet(set: JSONWebKeySet): JWTVerifyGetKey {
   let getKey = localSets.get(set)
   if (getKey === undefined) {
     try {
-      getKey = guardSet(createLocalJWKSet(set))
+      getKey = createLocalJWKSet(set)
     } catch (cause) {
       throw new CurfewError({
         code: 'invalid_option',
@@ -185,10 +165,14 @@ export function resolveVerificationKey(options: VerificationKeyOptions): Resolve
     secretBytes(secret, 'secret')
     const algorithms = allowList({ family: 'hmac', requested, derived: ['HS256'] })
     if (algorithms.length === 1) {
-      return { algorithms, key: once(() => hmacKey({ secret, alg: algorithms[0]!, usage: 'verify' })) }
+      return {
+        algorithms,
+        keySet: false,
+        key: once(() => hmacKey({ secret, alg: algorithms[0]!, usage: 'verify' })),
+      }
     }
     const byAlg: JWTVerifyGetKey = (header) => hmacKey({ secret, alg: header.alg, usage: 'verify' })
-    return { algorithms, key: () => byAlg }
+    return { algorithms, keySet: false, key: () => byAlg }
   }
   if (options.publicKey !== undefined) {
     const publicKey = options.publicKey
@@ -199,15 +183,16 @@ export function resolveVerificationKey(options: VerificationKeyOptions): Resolve
     const derived = algorithmOfKey(publicKey)
     const algorithms = allowList({ family: 'asymmetric', requested, derived: derived ? [derived] : [] })
     if (algorithms.length === 0) invalid('Cannot tell the algorithm of "publicKey"; set "algorithms".')
-    return { algorithms, key: once(() => importPublic(publicKey, algorithms[0]!)) }
+    return { algorithms, keySet: false, key: once(() => importPublic(publicKey, algorithms[0]!)) }
   }
   const jwks = options.jwks!
   const timeout = options.jwksTimeout ?? 5000
   if (!(timeout > 0)) invalid('"jwksTimeout" must be a positive number of milliseconds.')
   if (typeof jwks === 'function') {
-    const getKey = guardSet(jwks)
+    const getKey = jwks
     return {
       algorithms: allowList({ family: 'asymmetric', requested, derived: ASYMMETRIC_ALGORITHMS }),
+      keySet: true,
       key: () => getKey,
     }
   }
@@ -215,6 +200,7 @@ export function resolveVerificationKey(options: VerificationKeyOptions): Resolve
     const getKey = remoteSet(jwks, timeout)
     return {
       algorithms: allowList({ family: 'asymmetric', requested, derived: ASYMMETRIC_ALGORITHMS }),
+      keySet: true,
       key: () => getKey,
     }
   }
@@ -232,6 +218,7 @@ export function resolveVerificationKey(options: VerificationKeyOptions): Resolve
       requested,
       derived: derived.length > 0 ? derived : ASYMMETRIC_ALGORITHMS,
     }),
+    keySet: true,
     key: () => getKey,
   }
 }

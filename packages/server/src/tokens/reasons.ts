@@ -23,11 +23,6 @@ export interface TokenFailure<R extends string = AccessTokenFailureReason> {
   message: string
 }
 
-/** Thrown by the key resolver when the key set could not be fetched (network, HTTP status, bad JSON). */
-export class JwksUnavailable extends Error {
-  override readonly name = 'JwksUnavailable'
-}
-
 export function failure<R extends string>(reason: R, message: string): TokenFailure<R> {
   return { ok: false, reason, message }
 }
@@ -38,8 +33,12 @@ const CLAIM_REASONS: Record<string, AccessTokenFailureReason> = {
   aud: 'audience_mismatch',
 }
 
-/** Maps whatever jose (or the key resolver) threw onto one typed reason. Unknown errors are `malformed`. */
-export function reasonOf(error: unknown): TokenFailure {
+/**
+ * Maps whatever jose threw onto one typed reason. With a key set, errors that are not about the token
+ * (a fetch that failed or timed out, an HTTP error status, a body that is not a key set) mean the set is
+ * unavailable. Anything else unknown is `malformed`.
+ */
+export function reasonOf(error: unknown, options: { keySet: boolean }): TokenFailure {
   if (error instanceof errors.JWTExpired) return failure('expired', 'token expired')
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.reason === 'missing') return failure('claim_missing', `"${error.claim}" claim missing`)
@@ -53,8 +52,16 @@ export function reasonOf(error: unknown): TokenFailure {
   if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
     return failure('key_not_found', 'no single key in the key set matches the token')
   }
-  if (error instanceof JwksUnavailable || error instanceof errors.JWKSTimeout) {
+  if (options.keySet && fetchFailure(error)) {
     return failure('jwks_unavailable', 'the key set could not be fetched')
   }
   return failure('malformed', 'malformed token')
+}
+
+// jose's remote key set throws JWKSTimeout, JWKSInvalid, a generic JOSEError for a non-200 answer, and
+// lets fetch's own errors (TypeError, AbortError) through. Token problems always have specific classes.
+function fetchFailure(error: unknown): boolean {
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) return true
+  if (error instanceof errors.JOSEError) return error.code === 'ERR_JOSE_GENERIC'
+  return true
 }

@@ -97,7 +97,7 @@ export async function runJose(
     const { payload } = await jwtVerify(jwt, key instanceof Promise ? await key : key, options)
     return { ok: true, payload }
   } catch (error) {
-    return reasonOf(error)
+    return reasonOf(error, prepared.resolved)
   }
 }
 
