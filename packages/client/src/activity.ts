@@ -20,7 +20,7 @@ export interface ActivityOptions {
  */
 export function trackActivity(options: ActivityOptions): () => void {
   // Outside a DOM (a worker, a test runner) the client still syncs with the server, without input.
-  if (typeof document === 'undefined') return () => undefined
+  if (!globalThis.document) return () => undefined
   let last = -Infinity
   const types = new Set([...WAKE_EVENTS, ...options.events])
   const handle = ({ type }: Event) => {
@@ -28,11 +28,7 @@ export function trackActivity(options: ActivityOptions): () => void {
     if (WAKE_EVENTS.includes(type)) options.onWake()
     const t = options.now()
     // A hidden tab is not presence. `t < last`: the clock was set back; accept rather than go deaf.
-    if (
-      !options.events.includes(type) ||
-      document.visibilityState !== 'visible' ||
-      (t - last < options.throttle && t >= last)
-    )
+    if (!options.events.includes(type) || document.hidden || (t - last < options.throttle && t >= last))
       return
     last = t
     options.onActivity()

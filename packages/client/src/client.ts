@@ -1,6 +1,6 @@
-import { parseDuration, parseSessionHeader, SESSION_HEADER } from '@curfew/core'
 import { DEFAULT_ACTIVITY_EVENTS, trackActivity } from './activity'
 import { offsetOf } from './clock'
+import { parseDuration, parseSessionHeader, SESSION_HEADER } from './core'
 import { type Ended, type EndReason, type Known, parseEnded } from './parse'
 import { createStore } from './store'
 import { joinTabs, type TabMessage, type Tabs } from './tabs'
@@ -9,7 +9,7 @@ import type { SessionClient, SessionClientOptions, SessionSnapshot, TimerProvide
 
 type Status = SessionSnapshot['status']
 
-// setTimeout's ceiling; longer delays would fire at once.
+// setTimeout's ceiling; longer delays would fire at once. (Negative delays run at once, as wanted.)
 const MAX_DELAY = 2 ** 31 - 1
 
 /**
@@ -34,29 +34,31 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
     fetch: fetchImpl,
     timers,
     now: localNow,
-    credentials: options.credentials ?? 'same-origin',
+    // Undefined means fetch's own default, 'same-origin'.
+    credentials: options.credentials,
     timeout: options.requestTimeout ?? 10_000,
   })
 
   let started = false
   let leader = false
-  /** `serverTime − local time`: from the last request, the leader, or a first header. */
-  let offset: number | null = null
+  /** `serverTime − local time`, from this tab's last request or the leader's. */
+  let offset = 0
   /** Newest session state, in server time. */
   let known: Known | null = null
   /** Set when the server (or a tab that heard from it) said the session is over. */
   let ended: EndReason | null = null
+  // Times below are server epoch ms, so 0 means "never".
   /** Server time of the newest state; older news (a late answer, a stale tab) is ignored. */
-  let stamp = -Infinity
+  let stamp = 0
   /** Subject this tab belongs to; another subject's session is never shown as this tab's. */
   let owner: string | undefined
   let switched = false
   /** Server times of the latest counted activity and of the latest report sent. */
-  let activityAt = -Infinity
-  let reportedAt = -Infinity
+  let activityAt = 0
+  let reportedAt = 0
   /** Stamp of the newest refresh answer: makes "stay signed in" single-flight across tabs. */
-  let refreshedStamp = -Infinity
-  let lastStatus: Status = 'unknown'
+  let refreshedStamp = 0
+  let lastStatus: Status | undefined
   let countdowns = 0
   let timer: unknown
   let tabs: Tabs | undefined
@@ -65,9 +67,11 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
   const flights: Partial<Record<Call, Promise<void>>> = {}
   const store = createStore({} as SessionSnapshot)
 
-  const serverNow = () => localNow() + (offset ?? 0)
+  const serverNow = () => localNow() + offset
   const warnBefore = () => warnOption ?? known?.warnBefore ?? 60_000
-  const pending = () => !ended && known?.expiresBy === 'idle' && activityAt > reportedAt
+  // Activity the leader still has to report (none is owed once the absolute deadline rules).
+  const pending = () =>
+    leader && !flights.activity && !ended && known?.expiresBy === 'idle' && activityAt > reportedAt
   // A report interval after the last one (default: an eighth of the time before the warning, within
   // 1 s..5 min), or at once when waiting would let an active user slide into the warning window.
   const reportDue = () => {
@@ -105,12 +109,12 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
     if (at < stamp) return false
     stamp = at
     const changed = known && next && next.session !== known.session
-    if (next?.state === 'active' && next.subject !== undefined) {
+    if (next?.state === 'active') {
       owner ??= next.subject
       switched = next.subject !== owner
     }
     // Activity seen under one session is never credited to another.
-    if (changed) activityAt = reportedAt = -Infinity
+    if (changed) activityAt = reportedAt = 0
     known = next
     ended = end
     render(false)
@@ -183,12 +187,12 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
     if (!started || !known || ended) return
     const at = [known.expiresAt - warnBefore(), known.expiresAt].filter((x) => x > t)
     if (countdowns && t < known.expiresAt) at.push(t + ((known.expiresAt - t) % 1000 || 1000))
-    if (leader && pending() && !flights.activity) at.push(reportDue())
-    if (at[0]) timer = timers.setTimeout(tick, Math.min(MAX_DELAY, Math.max(0, Math.min(...at) - t)))
+    if (pending()) at.push(reportDue())
+    if (at[0]) timer = timers.setTimeout(tick, Math.min(MAX_DELAY, Math.min(...at) - t))
   }
 
   function tick() {
-    if (leader && pending() && !flights.activity && serverNow() >= reportDue()) {
+    if (pending() && serverNow() >= reportDue()) {
       reportedAt = serverNow()
       void call('activity')
     }
@@ -220,7 +224,7 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
 
   function onMessage(message: TabMessage) {
     if (message.k === 'state') {
-      offset = message.offset ?? offset
+      offset = message.offset
       reportedAt = Math.max(reportedAt, message.reportedAt)
       adopt(message.known, message.ended, message.stamp)
       for (const done of waiters.splice(0)) done()
@@ -282,7 +286,8 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
     subscribeCountdown(listener) {
       const unsubscribe = store.subscribe(listener)
       countdowns++
-      schedule(serverNow())
+      // Publishes the time left now, and schedules the next whole second.
+      render(false)
       return () => {
         unsubscribe()
         countdowns--
@@ -291,20 +296,14 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
     staySignedIn: () => viaLeader('refresh', { k: 'refresh', stamp }),
     refreshStatus: () => viaLeader('check', { k: 'ask', check: true }),
     async logout() {
-      // Any tab ends the session itself: a logout never waits for a leader.
-      const reply = await transport.send('logout')
-      if (reply) offset = offsetOf(reply.body.serverTime, reply.sentAt, localNow())
-      learn({
-        state: 'expired',
-        reason: 'logout',
-        serverTime: Math.max(stamp, reply?.body.serverTime ?? serverNow()),
-      })
-      share()
+      // Any tab ends the session itself (a logout never waits for a leader) and tells the others.
+      await call('logout')
+      // Offline or refused: end here anyway; the server refuses the session when it next sees it.
+      if (!ended && adopt(known, 'logout', stamp)) share()
     },
     handleResponse(response) {
       const header = parseSessionHeader(response.headers?.get(SESSION_HEADER))
       if (header) {
-        offset ??= header.serverTime - localNow()
         if (header.session !== known?.session) void client.refreshStatus()
         else if (
           (header.expiresAt !== known.expiresAt || header.state !== known.state) &&

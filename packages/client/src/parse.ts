@@ -1,5 +1,5 @@
-import type { ExpiryReason, SessionError, SessionHeader } from '@curfew/core'
-import { formatSessionHeader, parseSessionHeader } from '@curfew/core'
+import type { ExpiryReason, SessionError, SessionHeader } from './core'
+import { formatSessionHeader, parseSessionHeader } from './core'
 
 /** Why a session ended, as the server put it (a 401 may also say `missing` or `auth_too_old`). */
 export type EndReason = SessionError['reason']

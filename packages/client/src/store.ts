@@ -1,6 +1,7 @@
 /**
- * A vanilla snapshot store in the spirit of zustand's: `get` returns the same frozen object until
- * `set` is handed one that differs, so `useSyncExternalStore` re-renders only on real change.
+ * A vanilla snapshot store in the spirit of zustand's: `get` returns the same object until `set` is
+ * handed one that differs, so `useSyncExternalStore` re-renders only on real change. (Snapshots are
+ * `readonly` in their type; freezing them would cost bytes every user downloads.)
  */
 export interface Store<T> {
   get(): T
@@ -17,7 +18,7 @@ export function createStore<T extends object>(initial: T): Store<T> {
     set(next, ignore) {
       if ((Object.keys(next) as Array<keyof T>).every((key) => key === ignore || next[key] === state[key]))
         return false
-      state = Object.freeze(next)
+      state = next
       for (const listener of listeners) listener()
       return true
     },

@@ -8,7 +8,7 @@ export type TabMessage =
       known: Known | null
       ended: EndReason | null
       stamp: number
-      offset: number | null
+      offset: number
       reportedAt: number
     }
   /** A follower saw activity. */

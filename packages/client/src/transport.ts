@@ -1,4 +1,4 @@
-import { CLIENT_HEADER, PASSIVE_HEADER } from '@curfew/core'
+import { CLIENT_HEADER, PASSIVE_HEADER } from './core'
 import { type Ended, type Known, parseEnded, parseStatus } from './parse'
 import type { TimerProvider } from './types'
 
@@ -9,7 +9,7 @@ export interface TransportOptions {
   fetch: typeof fetch
   timers: TimerProvider
   now: () => number
-  credentials: RequestCredentials
+  credentials: RequestCredentials | undefined
   timeout: number
 }
 

@@ -105,11 +105,11 @@ describe('activity', () => {
     const client = clientFor(server)
     client.start()
     await settle()
-    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true })
+    Object.defineProperty(document, 'hidden', { value: true, configurable: true })
     press()
     await vi.advanceTimersByTimeAsync(10_000)
     expect(posts(server.requests)).toBe(0)
-    Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true })
+    Object.defineProperty(document, 'hidden', { value: false, configurable: true })
     await client.stop()
   })
 
