@@ -7,6 +7,7 @@ import type {
   SessionErrorCode,
   SessionStatus,
 } from '@curfew/core'
+import type { VerifyAccessTokenOptions, VerifyAccessTokenResult } from './tokens/verifyAccessToken'
 
 /**
  * The shared contract of `@curfew/server`: the manager that decides, the store it decides against, and
@@ -73,7 +74,9 @@ export interface SessionRejection {
   reason: ExpiryReason | 'missing' | 'store_unavailable' | 'auth_too_old'
   /** 401, or 503 when the store is down and `onStoreError: 'unavailable'`. */
   httpStatus: 401 | 503
-  body: SessionError | { error: 'store_unavailable'; reason: 'store_unavailable'; serverTime: number; message: string }
+  body:
+    | SessionError
+    | { error: 'store_unavailable'; reason: 'store_unavailable'; serverTime: number; message: string }
   /** Value for `WWW-Authenticate` on a 401. */
   wwwAuthenticate?: string
 }
@@ -112,6 +115,12 @@ export interface SessionManager {
   list(subject: string): Promise<SessionInfo[]>
   /** A short JWT whose `exp` never outlives the session. Requires the `tokens` option. */
   issueAccessToken(session: SessionInfo): Promise<string>
+  /**
+   * Verifies an access token with this manager's `tokens` settings (or the key options given), on its
+   * clock, and audits `policy.drift` when the token was minted under another fingerprint of a tier.
+   * Never throws for any token.
+   */
+  verifyAccessToken(jwt: unknown, options?: ManagerVerifyAccessTokenOptions): Promise<VerifyAccessTokenResult>
   /** Body of `GET /session/policy`. */
   policyDocument(): PolicyDocument
   /** The manager's clock (injected `now` or the store's clock), epoch ms. */
@@ -121,6 +130,9 @@ export interface SessionManager {
 }
 
 export type PolicyOption = Policy | PolicyInput
+
+/** Options of `manager.verifyAccessToken`: any of {@link VerifyAccessTokenOptions}, all optional. */
+export type ManagerVerifyAccessTokenOptions = Partial<VerifyAccessTokenOptions>
 
 /** Re-exported for adapter authors. */
 export type { SessionErrorCode }

@@ -24,6 +24,7 @@ import type {
   ValidateOptions,
   ValidateResult,
 } from '../types'
+import { createManagerTokenVerifier } from './accessTokens'
 import { createDriftReporter } from './drift'
 import type { SessionManagerOptions } from './options'
 import { resolvePolicies } from './policies'
@@ -90,6 +91,12 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         }
       }
   const reportDrift = createDriftReporter({ interval: driftInterval, emit })
+  const verifyToken = createManagerTokenVerifier({
+    tokens: options.tokens,
+    now,
+    policies: policies.byName,
+    onDrift: reportDrift,
+  })
 
   const audit = (event: Omit<AuditEvent, 'meta'> & { meta?: RequestMeta | undefined }): void => {
     const { meta, ...rest } = event
@@ -318,6 +325,10 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         })
       }
       return signer.sign({ session, policy, now: time, expiresAt: verdict.expiresAt })
+    },
+
+    verifyAccessToken(jwt, opts) {
+      return verifyToken(jwt, opts)
     },
 
     policyDocument(): PolicyDocument {

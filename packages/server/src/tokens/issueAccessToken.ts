@@ -77,6 +77,7 @@ export function createAccessTokenSigner(options: TokenOptions): AccessTokenSigne
         sid: session.handle,
         auth_time: Math.floor(session.authTime / 1000),
         curfew_pf: policy.fingerprint,
+        curfew_policy: policy.name,
       })
         .setProtectedHeader(header)
         .setSubject(session.subject)

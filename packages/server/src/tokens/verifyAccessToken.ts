@@ -24,6 +24,8 @@ export interface AccessTokenPayload extends JWTPayload {
   auth_time: number
   /** Fingerprint of the policy the session ran under when the token was minted. */
   curfew_pf: string
+  /** The session's policy tier name (for drift detection by the receiving service). */
+  curfew_policy?: string
 }
 
 /** Options of {@link verifyAccessToken}: one key source plus the claim checks. */

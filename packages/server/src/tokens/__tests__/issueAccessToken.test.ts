@@ -22,6 +22,7 @@ describe('manager.issueAccessToken', () => {
       exp: SEC(START + 5 * MINUTE),
       auth_time: SEC(START - 10 * MINUTE),
       curfew_pf: ctx.manager.defaultPolicy.fingerprint,
+      curfew_policy: 'default',
       iss: 'https://app.test',
       aud: 'api',
     })
