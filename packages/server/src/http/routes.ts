@@ -40,6 +40,7 @@ export function matchSessionRoute(
   if (allowed.includes(method)) return { route: entry.route }
   const body: RouteError = {
     error: 'method_not_allowed',
+    reason: 'method_not_allowed',
     serverTime,
     message: `Use ${entry.method} for this session route.`,
   }

@@ -65,6 +65,8 @@ export interface CsrfError {
 /** Body of a 404/405 answer under the session base path. */
 export interface RouteError {
   error: 'not_found' | 'method_not_allowed'
+  /** Same as `error`: every refusal names a `reason`, so clients can switch on one field. */
+  reason: 'not_found' | 'method_not_allowed'
   serverTime: number
   message: string
 }

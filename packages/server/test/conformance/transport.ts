@@ -113,7 +113,11 @@ export function transportSuite(target: ConformanceTarget): void {
         const response = await env.request('GET', '/session/logout')
         expect(response.status).toBe(405)
         expect(response.headers.get('allow')).toBe('POST')
-        expect(await response.json()).toMatchObject({ error: 'method_not_allowed' })
+        // Every refusal names a reason (the reliability suite found this one without).
+        expect(await response.json()).toMatchObject({
+          error: 'method_not_allowed',
+          reason: 'method_not_allowed',
+        })
         const post = await env.request('POST', '/session', { headers: { 'curfew-client': '1' } })
         expect(post.status).toBe(405)
       } finally {

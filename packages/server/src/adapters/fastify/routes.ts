@@ -2,11 +2,13 @@ import type { IncomingMessage } from 'node:http'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import {
   type BodyRead,
+  badRequestReply,
   handleSessionRoute,
   matchSessionRoute,
   type ResolvedHttpOptions,
   readNodeBody,
   serverNow,
+  unavailableReply,
 } from '../../http'
 import type { SessionManager } from '../../types'
 import { requestInfo, sendReply } from './request'
@@ -24,6 +26,15 @@ export function sessionRoutesPlugin(manager: SessionManager, options: ResolvedHt
     scope.addContentTypeParser('*', (_request: FastifyRequest, payload: IncomingMessage) =>
       readNodeBody(payload, options.bodyLimit),
     )
+    // Fastify judges some requests before any parser or handler runs (an empty or unparsable
+    // Content-Type is a 415 FST_ERR_CTP_INVALID_MEDIA_TYPE): answer those the protocol's typed way too.
+    scope.setErrorHandler((error: { statusCode?: number; code?: string }, _request, reply) => {
+      const now = serverNow(manager)
+      const status = error.statusCode ?? 500
+      if (status === 413) return sendReply(reply, badRequestReply('body_too_large', now))
+      if (status >= 400 && status < 500) return sendReply(reply, badRequestReply('malformed_header', now))
+      return sendReply(reply, unavailableReply(now))
+    })
     for (const subpath of SUBPATHS) {
       scope.route({
         method: METHODS,

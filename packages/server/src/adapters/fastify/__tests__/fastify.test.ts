@@ -63,6 +63,22 @@ describe('fastify adapter', () => {
     expect(response.json()).toMatchObject({ error: 'bad_request', reason: 'malformed_json' })
   })
 
+  // Found by the reliability suite (packages/reliability): Fastify's own 415 escaped untyped.
+  it('answers a body with an empty Content-Type typed (400 bad_request), not with Fastify 415', async () => {
+    const app = await build()
+    const cookie = await cookieOf(app)
+    for (const method of ['POST', 'PATCH'] as const) {
+      const response = await app.inject({
+        method,
+        url: '/session/activity',
+        headers: { cookie, [CLIENT_HEADER]: '1', 'content-type': '' },
+        payload: '{}',
+      })
+      expect(response.statusCode).toBe(400)
+      expect(response.json()).toMatchObject({ error: 'bad_request', reason: 'malformed_header' })
+    }
+  })
+
   it('leaves OPTIONS to the app (CORS preflights)', async () => {
     const app = await build()
     const response = await app.inject({ method: 'OPTIONS', url: '/session/activity' })
