@@ -50,6 +50,7 @@ export { verifyIdToken } from './tokens/verifyIdToken'
 export type {
   CreatedSession,
   CreateSessionInput,
+  ManagerVerifyAccessTokenOptions,
   PolicyOption,
   RequestMeta,
   ResolvedPolicy,
