@@ -183,7 +183,7 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
 
   /** One timer, to the next instant anything can change: warning, deadline, report, countdown second. */
   function schedule(t: number) {
-    timers.clearTimeout(timer)
+    if (timer) timers.clearTimeout(timer)
     if (!started || !known || ended) return
     const at = [known.expiresAt - warnBefore(), known.expiresAt].filter((x) => x > t)
     if (countdowns && t < known.expiresAt) at.push(t + ((known.expiresAt - t) % 1000 || 1000))
@@ -303,8 +303,9 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
     },
     handleResponse(response) {
       const header = parseSessionHeader(response.headers?.get(SESSION_HEADER))
-      if (header) {
-        if (header.session !== known?.session) void client.refreshStatus()
+      // Before the first state, the tab's own check is on its way: nothing to compare with yet.
+      if (header && known) {
+        if (header.session !== known.session) void client.refreshStatus()
         else if (
           (header.expiresAt !== known.expiresAt || header.state !== known.state) &&
           learn({ ...known, ...header })
