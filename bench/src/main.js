@@ -30,6 +30,8 @@ async function section(name, load) {
 
 try {
   await section('http', async () => (await import('./http/run.js')).runHttp)
+  await section('store', async () => (await import('./store.js')).runStore)
+  await section('tokens', async () => (await import('./tokens.js')).runTokens)
 } finally {
   await client.quit()
   await redis.stop()
