@@ -70,6 +70,10 @@ export function secretBytes(secret: unknown, name: string): Uint8Array {
   const bytes =
     typeof secret === 'string' ? encoder.encode(secret) : secret instanceof Uint8Array ? secret : undefined
   if (bytes === undefined) invalid(`"${name}" must be a string or a Uint8Array.`)
+  // A PEM key used as an HMAC secret is the HS/RS confusion attack's precondition: refuse it outright.
+  if (typeof secret === 'string' && secret.trimStart().startsWith('-----BEGIN')) {
+    invalid(`"${name}" looks like a PEM key; pass public keys as "publicKey" (or "jwks"), never as a secret.`)
+  }
   if (bytes.byteLength < MIN_SECRET_BYTES) {
     invalid(`"${name}" must be at least ${MIN_SECRET_BYTES} bytes; generate one with crypto.randomBytes(32).`)
   }

@@ -80,6 +80,10 @@ describe('verifyAccessToken against a real JWKS endpoint', () => {
     expect(await verifyAccessToken(forged, remote())).toMatchObject({ ok: false, reason: 'alg_not_allowed' })
     const withPublicKey = { publicKey: rs.publicJwk, issuer: ISS, audience: AUD, now }
     expect(await verifyAccessToken(forged, withPublicKey)).toMatchObject({ reason: 'alg_not_allowed' })
+    // and a service that would (wrongly) configure the PEM as its HMAC secret is refused at start-up
+    expect(() => createAccessTokenVerifier({ secret: pem, issuer: ISS })).toThrow(
+      expect.objectContaining({ code: 'invalid_option' }),
+    )
   })
 
   it('refuses an RS256 token when only a secret is configured', async () => {
