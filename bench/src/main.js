@@ -32,6 +32,7 @@ try {
   await section('http', async () => (await import('./http/run.js')).runHttp)
   await section('store', async () => (await import('./store.js')).runStore)
   await section('tokens', async () => (await import('./tokens.js')).runTokens)
+  await section('scale', async () => (await import('./scale/run.js')).runScale)
 } finally {
   await client.quit()
   await redis.stop()
