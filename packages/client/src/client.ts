@@ -237,11 +237,9 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
         if (message.stamp < refreshedStamp) share()
         else void call('refresh')
       }
-      // A new tab asking after the end may follow a new login: ask the server, not the memory.
-      else if (message.check || ended || !known) void check()
-      // A millisecond later: broadcast-channel drops messages no newer than the listener, and the
-      // asking tab opened its listener in this same millisecond.
-      else timers.setTimeout(share, 1)
+      // A tab that asks is new (or wants news): ask the server, not the memory, since a login may
+      // have changed the session since the last answer (one passive request, single-flight).
+      else void check()
     }
   }
 
@@ -268,7 +266,9 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
       })
       if (options.crossTab === false) return onLeader()
       tabs = joinTabs({ name: options.channelName ?? `curfew:${endpoint}`, onMessage, onLeader })
-      tabs.post({ k: 'ask', check: false })
+      // A millisecond later: broadcast-channel drops messages no newer than a listener, and this
+      // tab's listener may open in this very millisecond, so the answer must not come in it too.
+      timers.setTimeout(() => tabs?.post({ k: 'ask' }), 1)
     },
     async stop() {
       if (!started) return
@@ -294,7 +294,7 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
       }
     },
     staySignedIn: () => viaLeader('refresh', { k: 'refresh', stamp }),
-    refreshStatus: () => viaLeader('check', { k: 'ask', check: true }),
+    refreshStatus: () => viaLeader('check', { k: 'ask' }),
     async logout() {
       // Any tab ends the session itself (a logout never waits for a leader) and tells the others.
       await call('logout')

@@ -15,8 +15,8 @@ export type TabMessage =
   | { k: 'activity' }
   /** A follower asks for a refresh; `stamp` is the newest state it had seen. */
   | { k: 'refresh'; stamp: number }
-  /** A follower asks for a passive check (`check: true`) or just the current state. */
-  | { k: 'ask'; check: boolean }
+  /** A tab asks the leader for a passive check (on opening, or `refreshStatus()`). */
+  | { k: 'ask' }
 
 export interface Tabs {
   post(message: TabMessage): void

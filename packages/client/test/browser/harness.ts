@@ -23,18 +23,18 @@ export const WARN = 10_000
 /** Where the server's clock starts; the pages' clocks start here too (then each side keeps its own). */
 export const T0 = Date.UTC(2026, 0, 1, 12)
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-
 /** Launches Debian's Chromium, or fails with the way to install it (never skips). */
-export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
+export async function launchBrowser(
+  executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+): Promise<Browser> {
+  if (!existsSync(executablePath)) {
     throw new Error(
-      `Chromium not found at ${CHROMIUM}. The browser tests need it: run \`apt-get install -y chromium\` ` +
+      `Chromium not found at ${executablePath}. The browser tests need it: run \`apt-get install -y chromium\` ` +
         '(or point CHROMIUM_PATH at a Chromium binary).',
     )
   }
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath,
     args: [
       '--headless',
       '--no-sandbox',
@@ -129,14 +129,21 @@ export type AppServer = Awaited<ReturnType<typeof startAppServer>>
 
 /**
  * A browser context (one "browser window", one cookie jar, one clock) signed in as `user`, with the
- * clock installed and paused at the server's time, so only the test moves time.
+ * clock installed and paused at the server's time (plus `skew`: a wrong computer clock), so only the
+ * test moves time.
  */
-export async function signedInContext(browser: Browser, server: AppServer, user: string) {
+export async function signedInContext(
+  browser: Browser,
+  server: AppServer,
+  user: string,
+  options: { skew?: number } = {},
+) {
+  const skew = options.skew ?? 0
   const context = await browser.newContext()
-  await context.clock.install({ time: server.now() })
+  await context.clock.install({ time: server.now() + skew })
   // Paused a second ahead (pausing may not go back in time); the server's clock follows.
   server.advance(1_000)
-  await context.clock.pauseAt(server.now())
+  await context.clock.pauseAt(server.now() + skew)
   const login = await context.newPage()
   await login.goto(`${server.url}/login?user=${user}`)
   await login.close()
