@@ -1,4 +1,10 @@
-/** Input that counts as a user being present. `pointermove` is throttled like the rest. */
+/**
+ * Input that counts as a user being present (the default of `activityEvents`). `pointermove` is
+ * throttled like the rest.
+ *
+ * @example
+ * createSessionClient({ activityEvents: [...DEFAULT_ACTIVITY_EVENTS, 'scroll'] })
+ */
 export const DEFAULT_ACTIVITY_EVENTS: readonly string[] =
   'pointerdown pointermove keydown wheel touchstart focus visibilitychange'.split(' ')
 

@@ -9,6 +9,10 @@ export type SnapshotReason = SessionError['reason'] | 'switched'
 /**
  * The public contract of `@curfew/client`, shared with `@curfew/react`. The snapshot is immutable and
  * keeps its identity until something a user could see changes, so it fits `useSyncExternalStore`.
+ *
+ * @example
+ * const { status, remainingMs, canExtend } = client.getSnapshot()
+ * if (status === 'warning') showDialog({ seconds: Math.ceil((remainingMs ?? 0) / 1000), canExtend })
  */
 export interface SessionSnapshot {
   readonly status: 'unknown' | 'active' | 'warning' | 'expired'
@@ -36,11 +40,23 @@ export interface SessionSnapshot {
   readonly warnBefore: number
 }
 
+/**
+ * Timers the client schedules with (default: the global ones, looked up on each call).
+ *
+ * @example
+ * createSessionClient({ timers: { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout } })
+ */
 export interface TimerProvider {
   setTimeout(callback: () => void, ms: number): unknown
   clearTimeout(id: unknown): void
 }
 
+/**
+ * Options of `createSessionClient`; every one has a default.
+ *
+ * @example
+ * createSessionClient({ endpoint: '/auth/session', warnBefore: '2m', onExpired: () => location.reload() })
+ */
 export interface SessionClientOptions {
   /** Base path of the session routes. Default `'/session'`. */
   endpoint?: string
@@ -72,6 +88,14 @@ export interface SessionClientOptions {
   onSessionChange?: (snapshot: SessionSnapshot) => void
 }
 
+/**
+ * What `createSessionClient` returns.
+ *
+ * @example
+ * const client = createSessionClient()
+ * client.start()
+ * const stop = client.subscribe(() => console.log(client.getSnapshot().status))
+ */
 export interface SessionClient {
   /** Attaches listeners, joins the tab group and checks the session. Idempotent. */
   start(): void
