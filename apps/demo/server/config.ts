@@ -1,0 +1,25 @@
+import { parseDuration } from '@curfew/core'
+
+/** Demo settings from the environment; defaults short enough to watch a session end. */
+export interface DemoConfig {
+  port: number
+  host: string
+  idleTimeout: number
+  absoluteTimeout: number
+  warnBefore: number
+  redisUrl: string | undefined
+  /** Folder with the built frontend. */
+  staticDir: string
+}
+
+export function readConfig(env: NodeJS.ProcessEnv, staticDir: string): DemoConfig {
+  return {
+    port: env.PORT === undefined ? 3000 : Number(env.PORT),
+    host: env.HOST ?? '127.0.0.1',
+    idleTimeout: parseDuration(env.CURFEW_IDLE_TIMEOUT ?? '2m'),
+    absoluteTimeout: parseDuration(env.CURFEW_ABSOLUTE_TIMEOUT ?? '10m'),
+    warnBefore: parseDuration(env.CURFEW_WARN_BEFORE ?? '30s'),
+    redisUrl: env.REDIS_URL || undefined,
+    staticDir,
+  }
+}
