@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react'
 
 interface AuditEvent {
+  /** Position in the stream, assigned on arrival: a stable key for the list. */
+  seq: number
   type: string
   time: number
   session?: string
@@ -12,9 +14,10 @@ interface AuditEvent {
 export function AuditLog() {
   const [events, setEvents] = useState<AuditEvent[]>([])
   useEffect(() => {
+    let seq = 0
     const source = new EventSource('/api/audit/stream')
     source.onmessage = (message) => {
-      const event = JSON.parse(message.data) as AuditEvent
+      const event = { ...(JSON.parse(message.data) as Omit<AuditEvent, 'seq'>), seq: seq++ }
       setEvents((list) => [event, ...list].slice(0, 50))
     }
     return () => source.close()
@@ -23,8 +26,8 @@ export function AuditLog() {
     <section className="panel" aria-labelledby="audit-title">
       <h2 id="audit-title">Audit log</h2>
       <ol className="audit" data-testid="audit">
-        {events.map((e, i) => (
-          <li key={`${e.time}-${e.type}-${i}`}>
+        {events.map((e) => (
+          <li key={e.seq}>
             <time>{new Date(e.time).toLocaleTimeString()}</time> <strong>{e.type}</strong>
             {e.reason ? ` (${e.reason})` : ''} {e.subject ?? ''} <code>{e.session ?? ''}</code>
           </li>
