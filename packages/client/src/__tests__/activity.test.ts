@@ -132,3 +132,38 @@ describe('activity', () => {
     expect(posts(server.requests)).toBe(0)
   })
 })
+
+describe('waking up', () => {
+  it('confirms a predicted end with the server once the network is back (online event)', async () => {
+    const server = await startServer()
+    const client = clientFor(server)
+    client.start()
+    await settle()
+    server.setDown(true)
+    await vi.advanceTimersByTimeAsync(120_000)
+    expect(client.getSnapshot()).toMatchObject({ status: 'expired', reason: 'idle' })
+    server.setDown(false)
+    server.requests.length = 0
+    window.dispatchEvent(new Event('online'))
+    await settle()
+    expect(server.requests).toEqual(['GET /session'])
+    expect(client.getSnapshot()).toMatchObject({ status: 'expired', reason: 'idle' })
+    // Confirmed: nothing more to ask.
+    window.dispatchEvent(new Event('online'))
+    await vi.advanceTimersByTimeAsync(600_000)
+    expect(server.requests).toHaveLength(1)
+    await client.stop()
+  })
+
+  it('re-evaluates when the page becomes visible again', async () => {
+    const server = await startServer()
+    const client = clientFor(server)
+    client.start()
+    await settle()
+    // The tab was frozen: its timers did not run, but the clock moved past the warning start.
+    vi.setSystemTime(Date.now() + 52_000)
+    document.dispatchEvent(new Event('visibilitychange'))
+    expect(client.getSnapshot()).toMatchObject({ status: 'warning' })
+    await client.stop()
+  })
+})
