@@ -100,18 +100,20 @@ describe('the demo, end to end in Chromium', () => {
     const a = await openTab(context, demo)
     await signIn({ demo, page: a, username: 'carol' })
     const cookie = await sessionCookie()
-    // Real user activity every 10 s: clicks on "Do something" (a protected request that counts).
-    await advance({
-      demo,
-      context,
-      ms: ABSOLUTE + 2_000,
-      step: 1_000,
-      each: async (elapsed) => {
-        if (elapsed % 10_000 !== 0) return
-        const button = a.getByRole('button', { name: /do something/i })
-        if (await button.isVisible()) await button.click()
-      },
-    })
+    // A user who never stops: the mouse moves every 5 s, and a protected request every 20 s.
+    const busyUser = async (elapsed: number) => {
+      if (elapsed % 5_000 !== 0) return
+      await a.mouse.move(100 + ((elapsed / 5_000) % 7) * 50, 300)
+      if (elapsed % 20_000 === 0 && !(await dialog(a).isVisible())) {
+        await a.getByRole('button', { name: /do something/i }).click()
+      }
+    }
+    await advance({ demo, context, ms: ABSOLUTE - WARN + 2_000, each: busyUser })
+    // The warning names the absolute deadline and offers no way to extend it.
+    await until({ demo, context, locator: dialog(a) })
+    expect(await dialog(a).getByRole('button', { name: /stay signed in/i }).count()).toBe(0)
+    await a.screenshot({ path: `${SCREENSHOTS}absolute-warning.png`, fullPage: true })
+    await advance({ demo, context, ms: WARN, each: busyUser })
     await until({ demo, context, locator: signedOut(a) })
     expect(await signedOut(a).textContent()).toMatch(/maximum lifetime/)
     const raw = await rawStatus(cookie)
