@@ -64,7 +64,7 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
   let tabs: Tabs | undefined
   let untrack: (() => void) | undefined
   const waiters: Array<() => void> = []
-  const flights: Partial<Record<Call, Promise<void>>> = {}
+  let flights: Partial<Record<Call, Promise<void>>> = {}
   const store = createStore({} as SessionSnapshot)
 
   const serverNow = () => localNow() + offset
@@ -275,6 +275,8 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
       started = leader = false
       untrack?.()
       transport.cancel()
+      // A start() right after (React StrictMode) must not join a request stop() cancelled.
+      flights = {}
       for (const done of waiters.splice(0)) done()
       const closing = tabs
       tabs = undefined

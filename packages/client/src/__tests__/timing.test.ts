@@ -162,3 +162,16 @@ describe('sleep and late timers', () => {
     await client.stop()
   })
 })
+
+describe('start and stop', () => {
+  it('syncs again when started right after a stop (React StrictMode mounts twice)', async () => {
+    const server = await startServer()
+    const client = clientFor(server)
+    client.start()
+    void client.stop()
+    client.start()
+    await settle()
+    expect(client.getSnapshot()).toMatchObject({ status: 'active', isLeader: true })
+    await client.stop()
+  })
+})
