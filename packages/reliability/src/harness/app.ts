@@ -27,6 +27,8 @@ export interface AppOptions extends Omit<SessionManagerOptions, 'store' | 'now' 
   store?: SessionStore
   /** Start time of the injected clock; `false` lets the store's own clock decide. */
   start?: number | false
+  /** A clock of the test's own (a moving one), instead of the fixed, advanceable `clock`. */
+  now?: () => number
 }
 
 /** A running adapter app, its manager on an injected clock, and everything it audited and logged. */
@@ -74,7 +76,7 @@ export function trackTokens(manager: Manager): Manager {
 }
 
 export async function startApp(options: AppOptions): Promise<App> {
-  const { adapter, store, start = T0, ...rest } = options
+  const { adapter, store, start = T0, now: ownClock, ...rest } = options
   const clock = {
     now: start === false ? Date.now() : start,
     advance(ms: number) {
@@ -93,8 +95,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     createSessionManager({
       policy: POLICY,
       ...rest,
-      store: store ?? new MemoryStore({ now: () => clock.now }),
-      ...(start === false ? {} : { now: () => clock.now }),
+      store: store ?? new MemoryStore({ now: ownClock ?? (() => clock.now) }),
+      ...(ownClock ? { now: ownClock } : start === false ? {} : { now: () => clock.now }),
       audit: [(event) => void events.push(event), jsonLinesSink(stream)],
     }),
   )
