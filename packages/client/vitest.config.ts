@@ -18,6 +18,8 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,
+          // Polls wait on the browser and the network, which a busy machine slows down.
+          expect: { poll: { timeout: 15_000 } },
         },
       },
     ],
