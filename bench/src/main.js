@@ -33,6 +33,9 @@ try {
   await section('store', async () => (await import('./store.js')).runStore)
   await section('tokens', async () => (await import('./tokens.js')).runTokens)
   await section('scale', async () => (await import('./scale/run.js')).runScale)
+  await section('bundle', async () => (await import('./browser/bundle.js')).runBundle)
+  await section('network', async () => (await import('./browser/network.js')).runNetwork)
+  await section('events', async () => (await import('./browser/events.js')).runEvents)
 } finally {
   await client.quit()
   await redis.stop()
