@@ -59,6 +59,8 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
   /** Stamp of the newest refresh answer: makes "stay signed in" single-flight across tabs. */
   let refreshedStamp = 0
   let lastStatus: Status | undefined
+  // The deadline the leader last took a last look before (see `lastLook`).
+  let lookedBefore: number | null = null
   let countdowns = 0
   let timer: unknown
   let tabs: Tabs | undefined
@@ -69,6 +71,10 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
 
   const serverNow = () => localNow() + offset
   const warnBefore = () => warnOption ?? known?.warnBefore ?? 60_000
+  // A last passive check shortly before the predicted deadline: the server may have moved it without
+  // telling this tab (a "Stay signed in" whose tab closed mid-request, activity on another device), and
+  // a page must not sign out a user the server still accepts.
+  const lastLook = () => Math.min(5_000, warnBefore() / 2)
   // Activity the leader still has to report (none is owed once the absolute deadline rules).
   const pending = () =>
     leader && !flights.activity && !ended && known?.expiresBy === 'idle' && activityAt > reportedAt
@@ -177,6 +183,17 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
       (status === 'warning' || (status === 'expired' && !ended))
     )
       void check()
+    else if (
+      leader &&
+      timeDriven &&
+      status === 'warning' &&
+      expiresAt !== null &&
+      lookedBefore !== expiresAt &&
+      t >= expiresAt - lastLook()
+    ) {
+      lookedBefore = expiresAt
+      void check()
+    }
     lastStatus = status
     schedule(t)
   }
@@ -185,7 +202,9 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
   function schedule(t: number) {
     if (timer) timers.clearTimeout(timer)
     if (!started || !known || ended) return
-    const at = [known.expiresAt - warnBefore(), known.expiresAt].filter((x) => x > t)
+    const at = [known.expiresAt - warnBefore(), known.expiresAt - lastLook(), known.expiresAt].filter(
+      (x) => x > t,
+    )
     if (countdowns && t < known.expiresAt) at.push(t + ((known.expiresAt - t) % 1000 || 1000))
     if (pending()) at.push(reportDue())
     if (at[0]) timer = timers.setTimeout(tick, Math.min(MAX_DELAY, Math.min(...at) - t))

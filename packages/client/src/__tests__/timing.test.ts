@@ -45,11 +45,27 @@ describe('warning and expiry instants', () => {
     const client = clientFor(server)
     client.start()
     await vi.advanceTimersByTimeAsync(60_000)
-    // start, warning start, deadline: all passive GETs.
-    expect(server.requests).toEqual(['GET /session', 'GET /session', 'GET /session'])
+    // start, warning start, last look 5 s before the deadline, deadline: all passive GETs.
+    expect(server.requests).toEqual(['GET /session', 'GET /session', 'GET /session', 'GET /session'])
     await vi.advanceTimersByTimeAsync(3_600_000)
-    expect(server.requests).toHaveLength(3)
+    expect(server.requests).toHaveLength(4)
     expect(client.getSnapshot()).toMatchObject({ status: 'expired', reason: 'idle' })
+    await client.stop()
+  })
+
+  // Found by the reliability suite (packages/reliability, browser view): a "Stay signed in" whose tab
+  // closed mid-request extended the session at the server, and the surviving tab signed the user out.
+  it('learns of an extension made elsewhere during the warning before the deadline, and never expires', async () => {
+    const server = await startServer()
+    const onExpired = vi.fn()
+    const client = clientFor(server, { onExpired })
+    client.start()
+    await vi.advanceTimersByTimeAsync(52_000)
+    expect(client.getSnapshot().status).toBe('warning')
+    await server.extend()
+    await vi.advanceTimersByTimeAsync(8_000)
+    expect(client.getSnapshot()).toMatchObject({ status: 'active', expiresAt: T0 + 52_000 + 60_000 })
+    expect(onExpired).not.toHaveBeenCalled()
     await client.stop()
   })
 
