@@ -5,8 +5,9 @@ import type { BodyRead } from './types'
 export interface NodeReadable {
   readonly headers?: Record<string, string | string[] | undefined>
   readonly readableEnded?: boolean
+  readonly destroyed?: boolean
   on(event: 'data', listener: (chunk: Uint8Array | string) => void): unknown
-  on(event: 'end' | 'error' | 'aborted', listener: () => void): unknown
+  on(event: 'end' | 'error' | 'aborted' | 'close', listener: () => void): unknown
   removeListener(event: string, listener: (...args: never[]) => void): unknown
   resume(): unknown
 }
@@ -17,6 +18,9 @@ export interface NodeReadable {
  */
 export function readNodeBody(stream: NodeReadable, limit: number): Promise<BodyRead> {
   if (stream.readableEnded) return Promise.resolve({ ok: true, consumed: true })
+  // A client that went away before its body was read: nothing more will ever arrive, and a destroyed
+  // stream emits neither 'end' nor 'error', so waiting for them would hold the request forever.
+  if (stream.destroyed) return Promise.resolve(new LimitedText(limit).result())
   const length = stream.headers?.['content-length']
   if (declaredTooLarge(typeof length === 'string' ? length : undefined, limit)) {
     stream.resume()
@@ -29,6 +33,7 @@ export function readNodeBody(stream: NodeReadable, limit: number): Promise<BodyR
       stream.removeListener('end', finish)
       stream.removeListener('error', finish)
       stream.removeListener('aborted', finish)
+      stream.removeListener('close', finish)
       stream.resume()
       resolve(text.result())
     }
@@ -39,5 +44,6 @@ export function readNodeBody(stream: NodeReadable, limit: number): Promise<BodyR
     stream.on('end', finish)
     stream.on('error', finish)
     stream.on('aborted', finish)
+    stream.on('close', finish)
   })
 }

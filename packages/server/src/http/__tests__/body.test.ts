@@ -55,4 +55,16 @@ describe('body limits', () => {
     await new Promise((resolve) => ended.once('end', resolve))
     expect(await readNodeBody(ended, 10)).toEqual({ ok: true, consumed: true })
   })
+  // Found by the reliability suite (packages/reliability, browser view): a tab closed mid-"Stay signed
+  // in" left its request handler waiting forever for a body that would never come.
+  it('settles for a stream destroyed before or while it is read (a client that went away)', async () => {
+    const before = new Readable({ read() {} })
+    before.destroy()
+    expect(await readNodeBody(before, 10)).toEqual({ ok: true, text: '' })
+    const during = new Readable({ read() {} })
+    during.push('{"a"')
+    const reading = readNodeBody(during, 10)
+    during.destroy()
+    expect(await reading).toEqual({ ok: true, text: '{"a"' })
+  })
 })
