@@ -207,7 +207,7 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
     )
     if (countdowns && t < known.expiresAt) at.push(t + ((known.expiresAt - t) % 1000 || 1000))
     if (pending()) at.push(reportDue())
-    if (at[0]) timer = timers.setTimeout(tick, Math.min(MAX_DELAY, Math.min(...at) - t))
+    if (at[0]) timer = timers.setTimeout(tick, Math.min(t + MAX_DELAY, ...at) - t)
   }
 
   function tick() {
@@ -284,10 +284,14 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
         onWake,
       })
       if (options.crossTab === false) return onLeader()
-      tabs = joinTabs({ name: options.channelName ?? `curfew:${endpoint}`, onMessage, onLeader })
-      // A millisecond later: broadcast-channel drops messages no newer than a listener, and this
-      // tab's listener may open in this very millisecond, so the answer must not come in it too.
-      timers.setTimeout(() => tabs?.post({ k: 'ask' }), 1)
+      tabs = joinTabs({
+        name: options.channelName ?? `curfew:${endpoint}`,
+        onMessage,
+        onLeader,
+        // A millisecond after the listener opens: broadcast-channel drops messages stamped no later
+        // than its listener, and the leader's answer is stamped no earlier than the ask.
+        onOpen: () => timers.setTimeout(() => tabs?.post({ k: 'ask' }), 1),
+      })
     },
     async stop() {
       if (!started) return

@@ -27,6 +27,8 @@ export interface TabsOptions {
   name: string
   onMessage: (message: TabMessage) => void
   onLeader: () => void
+  /** Called once the channel listens (it opens asynchronously, after broadcast-channel loads). */
+  onOpen: () => void
 }
 
 /**
@@ -40,6 +42,7 @@ export function joinTabs(options: TabsOptions): Tabs {
     ({ BroadcastChannel, createLeaderElection }) => {
       const channel = new BroadcastChannel<TabMessage>(options.name)
       channel.onmessage = options.onMessage
+      options.onOpen()
       // Closing the channel also ends its elector, releasing the leadership to another tab.
       createLeaderElection(channel)
         .awaitLeadership()
