@@ -63,7 +63,8 @@ export async function startBrowserApp(clientCode: string) {
     const tab = new URL(referer || 'http://x/', 'http://x').searchParams.get('tab') ?? '?'
     const subject = /user=(\w+)/.exec(referer)?.[1] ?? null
     const route = `${req.method} ${req.baseUrl}${req.path === '/' ? '' : req.path}`
-    res.on('finish', () => hits.push({ subject, tab, route, status: res.statusCode }))
+    // 'close' also fires when the page went away before the answer (a tab closed mid-request).
+    res.on('close', () => hits.push({ subject, tab, route, status: res.statusCode }))
     if (gate.closed && req.path === '/refresh') {
       gate.held++
       await opened
