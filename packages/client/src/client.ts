@@ -122,7 +122,9 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
     // Activity seen under one session is never credited to another.
     if (changed) activityAt = reportedAt = 0
     known = next
-    ended = end
+    // The server clears the cookie when it ends a session, so the next answer says only "missing":
+    // keep the reason that was learned first (idle, absolute, revoked…).
+    ended = end === 'missing' && ended ? ended : end
     render(false)
     if (changed) options.onSessionChange?.(store.get())
     return true

@@ -54,6 +54,33 @@ describe('handleResponse and fetch', () => {
     await client.stop()
   })
 
+  it('keeps the first reason when the next answer only says the (cleared) cookie is missing', async () => {
+    const server = await startServer()
+    // The app's API ends the session (idle); the server cleared the cookie, so the confirming status
+    // check that follows says only "missing".
+    let ended = false
+    const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (String(input).startsWith('/api')) {
+        ended = true
+        return Response.json(
+          { error: 'session_expired', reason: 'idle', serverTime: T0 + 1 },
+          { status: 401 },
+        )
+      }
+      return ended
+        ? Response.json({ error: 'no_session', reason: 'missing', serverTime: T0 + 2 }, { status: 401 })
+        : server.fetch(input, init)
+    }
+    const client = createSessionClient({ crossTab: false, fetch })
+    client.start()
+    await settle()
+    await client.fetch('/api/orders')
+    await settle()
+    await client.refreshStatus()
+    expect(client.getSnapshot()).toMatchObject({ status: 'expired', reason: 'idle' })
+    await client.stop()
+  })
+
   it('ignores a tampered header', async () => {
     const server = await startServer()
     const client = clientFor(server)
