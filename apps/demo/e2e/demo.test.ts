@@ -111,7 +111,11 @@ describe('the demo, end to end in Chromium', () => {
     await advance({ demo, context, ms: ABSOLUTE - WARN + 2_000, each: busyUser })
     // The warning names the absolute deadline and offers no way to extend it.
     await until({ demo, context, locator: dialog(a) })
-    expect(await dialog(a).getByRole('button', { name: /stay signed in/i }).count()).toBe(0)
+    expect(
+      await dialog(a)
+        .getByRole('button', { name: /stay signed in/i })
+        .count(),
+    ).toBe(0)
     await a.screenshot({ path: `${SCREENSHOTS}absolute-warning.png`, fullPage: true })
     await advance({ demo, context, ms: WARN, each: busyUser })
     await until({ demo, context, locator: signedOut(a) })

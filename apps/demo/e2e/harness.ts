@@ -145,7 +145,11 @@ export async function until(options: {
   const shot = `${SCREENSHOTS}failure-${Date.now()}.png`
   await page.screenshot({ path: shot, fullPage: true }).catch(() => undefined)
   const state = await page
-    .evaluate(() => (window as unknown as { curfewDebug?: () => unknown }).curfewDebug?.() ?? null)
+    .evaluate(
+      () =>
+        (window as unknown as { curfewClient?: { getSnapshot(): unknown } }).curfewClient?.getSnapshot() ??
+        null,
+    )
     .catch(() => null)
   throw new Error(
     `${options.locator} did not appear within ${limit} ms of page time (screenshot ${shot}, state ${JSON.stringify(state)})`,

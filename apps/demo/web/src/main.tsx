@@ -8,6 +8,8 @@ import './demo.css'
 
 // One client for the page; the provider starts and stops it.
 const client = createSessionClient({ endpoint: '/session' })
+// Exposed for the end-to-end tests and for poking at in the console: `curfewClient.getSnapshot()`.
+;(window as unknown as { curfewClient: typeof client }).curfewClient = client
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>
