@@ -1,3 +1,4 @@
+import * as nodeCrypto from 'node:crypto'
 import { createHash, createHmac, randomBytes } from 'node:crypto'
 
 /** Length of a session token: 32 random bytes in base64url without padding. */
@@ -33,8 +34,14 @@ export function generateNonce(): string {
  * nothing a client could present.
  */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('base64url')
+  // One-shot `crypto.hash` (Node ≥ 20.12) skips building a Hash object: this runs on every request.
+  return oneShot
+    ? oneShot('sha256', token, 'base64url')
+    : createHash('sha256').update(token).digest('base64url')
 }
+
+type OneShotHash = (algorithm: string, data: string, encoding: 'base64url') => string
+const oneShot = (nodeCrypto as { hash?: OneShotHash }).hash
 
 /**
  * The successor of a token on renewal: HMAC-SHA256 keyed by the old token over a random nonce that

@@ -12,54 +12,72 @@ export function createStoreGuard(options: {
   emit: (event: AuditEvent) => void
 }): <T>(call: () => Promise<T>) => Promise<T> {
   let downSince: number | null = null
-  return async <T>(call: () => Promise<T>): Promise<T> => {
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const work = Promise.resolve().then(call)
-    work.catch(() => {})
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
+  const recovered = (): void => {
+    if (downSince === null) return
+    options.emit({
+      type: 'store.recovered',
+      time: options.now(),
+      meta: { downtimeMs: options.now() - downSince },
+    })
+    downSince = null
+  }
+  const failed = (cause: unknown): CurfewError => {
+    const timedOut = cause instanceof CurfewError && cause.code === 'store_timeout'
+    const error = timedOut
+      ? cause
+      : new CurfewError({
+          code: 'store_unavailable',
+          message: `The session store failed: ${String(cause)}`,
+          cause,
+        })
+    if (downSince === null) {
+      downSince = options.now()
+      options.emit({
+        type: 'store.unavailable',
+        time: downSince,
+        reason: timedOut ? 'store_timeout' : 'store_unavailable',
+        meta: { error: error.message },
+      })
+    }
+    return error
+  }
+  // One promise and one timer per call (no Promise.race): this runs on every request.
+  return <T>(call: () => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      let settled = false
+      const timer = setTimeout(() => {
+        if (settled) return
+        settled = true
+        reject(
+          failed(
             new CurfewError({
               code: 'store_timeout',
               message: `The session store did not answer within ${options.timeout} ms.`,
             }),
           ),
-        options.timeout,
+        )
+      }, options.timeout)
+      let work: Promise<T>
+      try {
+        work = Promise.resolve(call())
+      } catch (error) {
+        work = Promise.reject(error)
+      }
+      // A call abandoned after the timeout settles into nothing (its late rejection is swallowed).
+      work.then(
+        (value) => {
+          if (settled) return
+          settled = true
+          clearTimeout(timer)
+          recovered()
+          resolve(value)
+        },
+        (cause: unknown) => {
+          if (settled) return
+          settled = true
+          clearTimeout(timer)
+          reject(failed(cause))
+        },
       )
     })
-    try {
-      const value = await Promise.race([work, deadline])
-      if (downSince !== null) {
-        options.emit({
-          type: 'store.recovered',
-          time: options.now(),
-          meta: { downtimeMs: options.now() - downSince },
-        })
-        downSince = null
-      }
-      return value
-    } catch (cause) {
-      const timedOut = cause instanceof CurfewError && cause.code === 'store_timeout'
-      const error = timedOut
-        ? cause
-        : new CurfewError({
-            code: 'store_unavailable',
-            message: `The session store failed: ${String(cause)}`,
-            cause,
-          })
-      if (downSince === null) {
-        downSince = options.now()
-        options.emit({
-          type: 'store.unavailable',
-          time: downSince,
-          reason: timedOut ? 'store_timeout' : 'store_unavailable',
-          meta: { error: error.message },
-        })
-      }
-      throw error
-    } finally {
-      clearTimeout(timer)
-    }
-  }
 }

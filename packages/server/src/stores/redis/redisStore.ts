@@ -63,6 +63,8 @@ export class RedisStore implements SessionStore {
   readonly #send: SendCommand
   readonly #clock: (() => number) | undefined
   readonly #maxRetired: number
+  #lastPolicies: StoreCheckInput['policies'] | undefined
+  #lastPoliciesJson = ''
 
   constructor(options: RedisStoreOptions) {
     if (typeof options !== 'object' || options === null || options.client == null) {
@@ -100,7 +102,7 @@ export class RedisStore implements SessionStore {
       args: [
         input.id,
         input.activity ? '1' : '0',
-        JSON.stringify(input.policies),
+        this.#policiesJson(input.policies),
         String(input.tombstoneTtl),
         input.renew?.successorId ?? '',
         input.renew?.nonce ?? '',
@@ -190,6 +192,17 @@ export class RedisStore implements SessionStore {
       reply = await this.#send(['EVAL', SCRIPT, ...tail])
     }
     return JSON.parse(String(reply)) as T
+  }
+
+  // The manager passes the same frozen limits object on every check: serialise it once, not per
+  // request. A mutable object (a direct caller) is serialised every time.
+  #policiesJson(policies: StoreCheckInput['policies']): string {
+    if (!Object.isFrozen(policies)) return JSON.stringify(policies)
+    if (policies !== this.#lastPolicies) {
+      this.#lastPolicies = policies
+      this.#lastPoliciesJson = JSON.stringify(policies)
+    }
+    return this.#lastPoliciesJson
   }
 
   #idKey(id: string): string {
