@@ -3,7 +3,9 @@ export { createAuditEmitter } from './audit/emitter'
 export type { AuditEvent, AuditEventType, AuditMeta, AuditReason, AuditSink } from './audit/events'
 export type { LineStream } from './audit/sinks'
 export { functionSink, jsonLinesSink } from './audit/sinks'
+export type { ManagerComplianceResult } from './manager/compliance'
 export { createSessionManager } from './manager/createSessionManager'
+export type { DriftedSession, DriftReason, DriftReport, FindDriftOptions } from './manager/findDrift'
 export type { SessionManagerOptions, TokenOptions } from './manager/options'
 export type {
   CounterLike,

@@ -7,6 +7,8 @@ import type {
   SessionErrorCode,
   SessionStatus,
 } from '@curfew/core'
+import type { ManagerComplianceResult } from './manager/compliance'
+import type { DriftReport, FindDriftOptions } from './manager/findDrift'
 import type { VerifyAccessTokenOptions, VerifyAccessTokenResult } from './tokens/verifyAccessToken'
 
 /**
@@ -101,6 +103,8 @@ export interface SessionManager {
   /** The policies in force, by name, with fingerprints. */
   readonly policies: ReadonlyMap<string, ResolvedPolicy>
   readonly defaultPolicy: ResolvedPolicy
+  /** Results of the `compliance` option per tier (warnings included; empty without the option). */
+  readonly compliance: readonly ManagerComplianceResult[]
   /** Starts a new session (a fresh id on every login: fixation defence). */
   create(input: CreateSessionInput): Promise<CreatedSession>
   /** One atomic check (and activity record) per request. Never throws for client input. */
@@ -121,6 +125,13 @@ export interface SessionManager {
    * Never throws for any token.
    */
   verifyAccessToken(jwt: unknown, options?: ManagerVerifyAccessTokenOptions): Promise<VerifyAccessTokenResult>
+  /**
+   * Streams the store (`store.scan`, bounded memory) and reports sessions out of line with the policy
+   * in force: minted under another fingerprint, of a tier that is gone, or past a deadline of the
+   * current policy. `{ fix: true }` ends them with reason `policy_changed` (audited). Throws
+   * `invalid_option` when the store has no `scan`.
+   */
+  findDrift(options?: FindDriftOptions): Promise<DriftReport>
   /** Body of `GET /session/policy`. */
   policyDocument(): PolicyDocument
   /** The manager's clock (injected `now` or the store's clock), epoch ms. */

@@ -25,7 +25,9 @@ import type {
   ValidateResult,
 } from '../types'
 import { createManagerTokenVerifier } from './accessTokens'
+import { enforceCompliance } from './compliance'
 import { createDriftReporter } from './drift'
+import { findDrift } from './findDrift'
 import type { SessionManagerOptions } from './options'
 import { resolvePolicies } from './policies'
 import { rejection, sessionInfo, sessionStatus } from './responses'
@@ -52,6 +54,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   if (typeof options !== 'object' || options === null)
     invalid('createSessionManager expects an options object.')
   const policies = resolvePolicies(options)
+  // Before anything is allocated: a non-compliant configuration must not start.
+  const compliance = enforceCompliance({ policies: policies.byName, rules: options.compliance })
   const injectedNow = options.now
   const ownsStore = options.store === undefined
   const store: SessionStore = options.store ?? new MemoryStore(injectedNow ? { now: injectedNow } : {})
@@ -213,6 +217,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   const manager: SessionManager = {
     policies: policies.byName,
     defaultPolicy: policies.defaultPolicy,
+    compliance,
 
     async create(input: CreateSessionInput): Promise<CreatedSession> {
       if (typeof input !== 'object' || input === null) invalid('create() expects { subject }.')
@@ -329,6 +334,18 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 
     verifyAccessToken(jwt, opts) {
       return verifyToken(jwt, opts)
+    },
+
+    async findDrift(opts = {}) {
+      const time = storeHasClock ? await guard(() => store.time!()) : localNow()
+      learn(time)
+      return findDrift({
+        store,
+        policies: policies.byName,
+        now: time,
+        options: opts,
+        revoke: (handle) => revokeWith({ handle, reason: 'policy_changed' }),
+      })
     },
 
     policyDocument(): PolicyDocument {

@@ -1,3 +1,4 @@
+import type { ComplianceRule } from '@curfew/core'
 import type { CryptoKey, JWK, KeyObject } from 'jose'
 import type { AuditOption } from '../audit/emitter'
 import type { MetricsOption } from '../metrics/meter'
@@ -58,4 +59,10 @@ export interface SessionManagerOptions {
   metrics?: MetricsOption
   /** `policy.drift` is audited at most once per (from, to) fingerprint pair per interval. Default `'1h'`. */
   driftInterval?: number | string
+  /**
+   * Standards every tier must meet (`checkCompliance` rule names, e.g. `['pci-dss-4', 'nist-aal3']`).
+   * A `fail` makes `createSessionManager` throw `CurfewError` `compliance_failed` listing each failure;
+   * all results (warnings included) are on `manager.compliance`.
+   */
+  compliance?: readonly (ComplianceRule | string)[]
 }

@@ -157,7 +157,7 @@ export interface StoreRevokeSubjectInput {
 }
 
 /**
- * A session store. Implement every method; `time` and `close` are optional.
+ * A session store. Implement every method; `scan`, `time` and `close` are optional.
  *
  * @example
  * class MyStore implements SessionStore {
@@ -184,6 +184,17 @@ export interface SessionStore {
     now: number
     sessions: StoredSession[]
   }>
+  /**
+   * Optional: streams every live record (tombstones skipped), reading about `count` at a time, so a
+   * fleet-wide audit (`manager.findDrift`) runs in bounded memory however many sessions there are. Not
+   * atomic: records may change, end or expire while it runs; a record live throughout is yielded once
+   * (a record may be yielded twice, e.g. while Redis rehashes — consumers must tolerate that). Stores
+   * without it still work everywhere except `findDrift`.
+   *
+   * @example
+   * for await (const session of store.scan({ count: 500 })) console.log(session.handle)
+   */
+  scan?(options?: { count?: number }): AsyncIterable<StoredSession>
   /** The store's clock (epoch ms). When present it decides: the manager passes no `now` to the store. */
   time?(): Promise<number>
   /** Releases timers and connections the store owns. */
