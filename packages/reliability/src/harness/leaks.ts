@@ -39,10 +39,9 @@ export function scanForTokens(
 ): Array<{ token: string; text: string }> {
   const leaks: Array<{ token: string; text: string }> = []
   for (const token of tokens) {
-    for (const form of forms(token)) {
-      for (const text of texts) {
-        if (text.includes(form)) leaks.push({ token, text: text.slice(0, 300) })
-      }
+    const written = forms(token)
+    for (const text of texts) {
+      if (written.some((form) => text.includes(form))) leaks.push({ token, text: text.slice(0, 300) })
     }
   }
   return leaks

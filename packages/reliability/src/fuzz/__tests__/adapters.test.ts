@@ -11,7 +11,7 @@ import { fuzzCase } from '../requests'
 import { judge } from '../verdict'
 
 // Per adapter and per configuration; two configurations, so 2 × RUNS requests per adapter.
-const RUNS = scale({ fast: 1_000, stress: 6_000 })
+const RUNS = scale({ fast: 1_000, stress: 10_000 })
 const RENEWING = {
   idleTimeout: '15m',
   absoluteTimeout: '1h',
