@@ -35,6 +35,8 @@ type WireSession = Omit<StoredSession, 'data'> & { data?: string }
 
 type WireCheck =
   | { outcome: 'active'; now: number; session: WireSession; touched: boolean; renewal?: StoreRenewal }
+  // Nothing written: the script returns the stored record unparsed; the session is its `s`.
+  | { outcome: 'active'; now: number; record: { s: WireSession }; touched: false }
   | {
       outcome: 'ended'
       now: number
@@ -110,6 +112,8 @@ export class RedisStore implements SessionStore {
       ],
     })
     if (reply.outcome !== 'active') return reply
+    if ('record' in reply)
+      return { outcome: 'active', now: reply.now, touched: false, session: fromWire(reply.record.s) }
     const { session, ...rest } = reply
     return { ...rest, session: fromWire(session) }
   }

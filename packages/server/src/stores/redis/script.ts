@@ -57,7 +57,7 @@ local function ttlUntil(at) return math.max(math.floor(at - now), 1) end
 local function load(handle)
   local raw = redis.call('GET', recKey(handle))
   if not raw then return nil end
-  return cjson.decode(raw)
+  return cjson.decode(raw), raw
 end
 
 -- The record and every id that points at it share one lifetime.
@@ -118,7 +118,7 @@ function ops.check()
   local raw = redis.call('GET', idKey(id))
   if not raw then return { outcome = 'unknown', now = now } end
   local ref = cjson.decode(raw)
-  local rec = load(ref.h)
+  local rec, raw = load(ref.h)
   if not rec then return { outcome = 'unknown', now = now } end
   if rec.t then
     return { outcome = 'ended', now = now, reason = rec.t.reason,
@@ -158,6 +158,11 @@ function ops.check()
     local _, deadline = judgeLimits(rec.s, limits)
     save(rec, ttlUntil(deadline + ttl))
     index(rec, deadline + ttl)
+  end
+  if not touched and renewal == nil then
+    -- The common case (writes are throttled): nothing changed, so hand back the stored JSON as it is
+    -- rather than encode it again (a quarter of the script's time). The store reads record.s.
+    return '{"outcome":"active","touched":false,"now":' .. int(now) .. ',"record":' .. raw .. '}'
   end
   return { outcome = 'active', now = now, session = rec.s, touched = touched, renewal = renewal }
 end
@@ -199,7 +204,9 @@ function ops.list()
   return { now = now, sessions = sessions }
 end
 
-return cjson.encode(ops[op]())
+local result = ops[op]()
+if type(result) == 'string' then return result end
+return cjson.encode(result)
 `
 
 /** SHA-1 of {@link SCRIPT}, the name `EVALSHA` runs it by. */
