@@ -15,7 +15,7 @@ const LABELS = {
   'es-redis': 'express-session + connect-redis, rolling',
 }
 
-async function startVariant(variant, env) {
+export async function startVariant(variant, env) {
   const execArgv = process.env.BENCH_CPU_PROF
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${variant}.cpuprofile`]
     : []
@@ -37,15 +37,20 @@ async function startVariant(variant, env) {
     .join('; ')
   const check = await fetch(`${url}/api/me`, { headers: { cookie } })
   if (!check.ok) throw new Error(`${variant}: /api/me answered ${check.status}`)
+  const cpu = () =>
+    new Promise((resolve) => {
+      child.once('message', (m) => resolve(m.cpu))
+      child.send('cpu')
+    })
   const stop = () =>
     new Promise((resolve) => {
       child.once('exit', resolve)
       child.send('stop')
     })
-  return { url, cookie, stop }
+  return { url, cookie, stop, cpu }
 }
 
-function load(options) {
+export function load(options) {
   return new Promise((resolve, reject) => {
     autocannon(
       {
@@ -77,11 +82,13 @@ export async function runHttp({ quick, redis, client }) {
       rounds: quick ? 2 : 4,
       variants: VARIANTS,
       run: async (variant) => {
+        const cpu0 = await servers[variant].cpu()
         const result = await load({ ...servers[variant], seconds })
+        const cpu = (await servers[variant].cpu()) - cpu0
         if (result.non2xx > 0 || result.errors > 0) {
           throw new Error(`${variant}: ${result.non2xx} non-2xx answers, ${result.errors} errors`)
         }
-        return { rps: result.requests.average, p99: result.latency.p99 }
+        return { rps: result.requests.average, p99: result.latency.p99, cpu: cpu / result.requests.total }
       },
     })
     const summary = Object.fromEntries(
@@ -90,6 +97,7 @@ export async function runHttp({ quick, redis, client }) {
         {
           rps: median(results[v].map((r) => r.rps)),
           p99: median(results[v].map((r) => r.p99)),
+          cpu: median(results[v].map((r) => r.cpu)),
           runs: results[v],
         },
       ]),
@@ -106,8 +114,8 @@ function httpRows(s) {
   const rows = VARIANTS.map((v) => ({
     section: 'HTTP',
     name: LABELS[v],
-    value: `${fmt.int(s[v].rps)} req/s, p99 ${s[v].p99} ms`,
-    ratio: `${fmt.x(s[v].rps / bare)} bare`,
+    value: `${fmt.int(s[v].rps)} req/s, p99 ${s[v].p99} ms, server CPU ${fmt.us(s[v].cpu)}/req`,
+    ratio: `${fmt.x(s[v].rps / bare)} bare (CPU/req ${fmt.x(s.bare.cpu / s[v].cpu)})`,
   }))
   const target = (name, ratio, goal) => ({
     section: 'HTTP target',
