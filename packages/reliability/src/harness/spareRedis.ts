@@ -55,17 +55,20 @@ export async function spareRedis(options: SpareRedisOptions = {}) {
     process.once('exit', reap)
     proc.once('exit', () => process.off('exit', reap))
     let output = ''
+    let failed: ((code: number | null) => void) | undefined
     await new Promise<void>((resolve, reject) => {
       proc.once('error', (error) =>
         reject(new Error(`redis-server could not start (apt-get install -y redis-server): ${error.message}`)),
       )
-      proc.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${output}`)))
+      failed = (code) => reject(new Error(`redis-server exited (${code}): ${output}`))
+      proc.once('exit', failed)
       proc.stdout?.on('data', (chunk: Buffer) => {
         output += chunk
         if (output.includes('Ready to accept connections')) resolve()
       })
     })
-    proc.removeAllListeners('exit')
+    // Only the start-up failure listener goes; the one that drops `reap` stays.
+    if (failed) proc.off('exit', failed)
     proc.stdout?.resume()
   }
   const stop = async () => {
