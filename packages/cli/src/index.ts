@@ -1,6 +1,8 @@
 export type { CheckOptions, CheckReport, ParityRow } from './commands/check'
 export { formatCheckReport, runCheck } from './commands/check'
 export { runPolicy } from './commands/policy'
+export type { SessionRow, SessionsOptions, SessionsReport } from './commands/sessions'
+export { formatSessionsReport, runSessions } from './commands/sessions'
 export type { ExitCode } from './exitCodes'
 export { CliError, EXIT } from './exitCodes'
 export type { ServiceStatement } from './fetchPolicy'

@@ -1,6 +1,7 @@
 import { cac } from 'cac'
 import { formatCheckReport, runCheck } from './commands/check'
 import { runPolicy } from './commands/policy'
+import { formatSessionsReport, runSessions } from './commands/sessions'
 import { CliError, EXIT, type ExitCode } from './exitCodes'
 import type { CliIO } from './io'
 
@@ -56,6 +57,38 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<ExitCo
     .option('--json', 'Print JSON')
     .action((file: string, flags: Record<string, unknown>) => {
       pending = runPolicy({ file, compliance: list(flags.compliance) ?? [], json: Boolean(flags.json) }, io)
+    })
+
+  cli
+    .command('sessions', 'List the live sessions of a RedisStore with their deadlines, or the drifted ones')
+    .option('--redis <url>', 'Redis URL (redis:// or rediss://)')
+    .option('--prefix <prefix>', 'Key prefix of the RedisStore', { default: 'curfew:' })
+    .option('--subject <subject>', "Only this subject's sessions")
+    .option('--policy <file>', 'Policy file: deadlines, and the reference for --drift')
+    .option('--drift', 'Only sessions out of line with --policy (exit 1 if any)')
+    .option('--limit <n>', 'Most sessions listed (all are counted)', { default: 1000 })
+    .option('--json', 'Print the report as JSON')
+    .option('--timeout <ms>', 'Redis connect and command timeout in ms', { default: 5000 })
+    .example('curfew sessions --redis redis://127.0.0.1:6379 --policy policy.json --drift')
+    .action((flags: Record<string, unknown>) => {
+      if (typeof flags.redis !== 'string' || flags.redis === '') {
+        throw new CliError({ message: 'curfew sessions needs --redis <url>', exitCode: EXIT.usage })
+      }
+      pending = runSessions(
+        {
+          redis: flags.redis,
+          prefix: String(flags.prefix),
+          ...(flags.subject === undefined ? {} : { subject: String(flags.subject) }),
+          ...(typeof flags.policy === 'string' ? { policyFile: flags.policy } : {}),
+          drift: Boolean(flags.drift),
+          limit: Number(flags.limit),
+          timeoutMs: Number(flags.timeout),
+        },
+        io,
+      ).then(({ report, exitCode }) => {
+        io.stdout(flags.json ? JSON.stringify(report, null, 2) : formatSessionsReport(report))
+        return exitCode
+      })
     })
 
   cli.help()

@@ -6,6 +6,7 @@ export { functionSink, jsonLinesSink } from './audit/sinks'
 export type { ManagerComplianceResult } from './manager/compliance'
 export { createSessionManager } from './manager/createSessionManager'
 export type { DriftedSession, DriftReason, DriftReport, FindDriftOptions } from './manager/findDrift'
+export { classifyDrift } from './manager/findDrift'
 export type { SessionManagerOptions, TokenOptions } from './manager/options'
 export type {
   CounterLike,

@@ -63,7 +63,14 @@ export interface DriftReport {
 
 const ALL_REASONS: readonly DriftReason[] = ['fingerprint', 'unknown_policy', 'over_idle', 'over_absolute']
 
-/** Classifies one record against the tiers in force at `now`; `null` when it is in line. */
+/**
+ * Classifies one stored record against the tiers in force at `now`; `null` when it is in line. The
+ * rule `findDrift` applies to each record (exported for tools such as `curfew sessions --drift`).
+ *
+ * @example
+ * const drift = classifyDrift({ session, policies: manager.policies, now: Date.now() })
+ * if (drift) console.log(drift.handle, drift.reason)
+ */
 export function classifyDrift(options: {
   session: StoredSession
   policies: ReadonlyMap<string, ResolvedPolicy>
