@@ -197,5 +197,5 @@ export function formatSessionsReport(report: SessionsReport): string {
   if (!report.sessions.some((s) => s.expiresAt !== null) && report.sessions.length > 0) {
     summary.push('deadlines need --policy <file> (the store keeps no limits: the current policy rules)')
   }
-  return [table, ...summary].join('\n')
+  return [...(report.sessions.length > 0 ? [table] : []), ...summary].join('\n')
 }
