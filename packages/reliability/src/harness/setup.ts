@@ -1,5 +1,9 @@
 import { afterAll, expect } from 'vitest'
 import { findLeaks, ledgerSize, recordText } from './leaks'
+import { watchProcess } from './watch'
+
+// Every file, whatever it tests: no promise may be left rejected with nobody listening, nothing thrown.
+const watch = watchProcess()
 
 // Everything written to the console during the file counts as a log line the scan must check.
 for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
@@ -19,6 +23,9 @@ function safeJson(value: unknown): string {
 }
 
 afterAll(() => {
+  watch.stop()
+  expect(watch.rejections, 'unhandled rejections in this file').toEqual([])
+  expect(watch.exceptions, 'uncaught exceptions in this file').toEqual([])
   const size = ledgerSize()
   if (process.env.CURFEW_LEDGER) console.info(`token ledger: ${size.tokens} tokens, ${size.texts} texts`)
   expect(findLeaks(), 'an issued token appeared in an audit event, a log line or console output').toEqual([])
