@@ -58,13 +58,13 @@ export async function runStore({ quick, client }) {
       get: () => client.get(rawKey),
       script: () => client.evalSha(floorSha, { keys: [rawKey] }),
     }
-    const ms = quick ? 700 : 2000
+    const ms = quick ? 600 : 1200
     const rows = []
     const summary = {}
     for (const concurrency of [1, 64]) {
       for (const op of Object.values(ops)) await throughput({ op, concurrency, ms: 300 })
       const results = await alternate({
-        rounds: quick ? 3 : 5,
+        rounds: quick ? 3 : 4,
         variants: Object.keys(ops),
         run: (name) => throughput({ op: ops[name], concurrency, ms }),
       })

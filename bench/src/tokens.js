@@ -62,9 +62,9 @@ export async function runTokens({ quick }) {
     const ops = await fixture(alg)
     for (const op of Object.values(ops)) await throughput({ op, concurrency: 1, ms: 300 })
     const results = await alternate({
-      rounds: quick ? 3 : 5,
+      rounds: quick ? 3 : 7,
       variants: ['jose', 'curfew'],
-      run: (name) => throughput({ op: ops[name], concurrency: 1, ms: quick ? 400 : 1000 }),
+      run: (name) => throughput({ op: ops[name], concurrency: 1, ms: quick ? 400 : 700 }),
     })
     const jose = median(results.jose)
     const curfew = median(results.curfew)

@@ -75,6 +75,9 @@ export async function runHttp({ quick, redis, client }) {
         BENCH_PREFIX: prefixes[variant] ?? '',
       })
     }
+    // Every variant gets the same request, cookie included: bare Express receives (and ignores) a
+    // session cookie of the same size.
+    servers.bare.cookie = servers['curfew-memory'].cookie
     const seconds = quick ? 2 : 5
     // Warm-up: JIT, connection pools, Redis scripts.
     for (const variant of VARIANTS) await load({ ...servers[variant], seconds: 1 })
