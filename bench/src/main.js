@@ -1,11 +1,13 @@
 // `pnpm bench [--quick] [--only=http,store,tokens,scale,bundle,network,events]`: every bench against
 // its anchor, measured in this run, printed as one table. See ../RESULTS.md for the latest full run.
-import { cpus } from 'node:os'
+import { cpus, loadavg } from 'node:os'
 import { quick, wanted } from './lib/args.js'
 import { connect, redisVersion, startRedis } from './lib/redis.js'
 import { renderTable } from './lib/table.js'
 
 const started = performance.now()
+const startedAt = new Date().toISOString()
+const loadAtStart = loadavg()
 const rows = []
 const redis = await startRedis()
 const client = await connect(redis.url)
@@ -17,6 +19,9 @@ const machine = {
   mode: quick ? 'quick' : 'full',
 }
 const context = { quick, redis, client }
+// Ctrl-C: exit at once; the private redis-server is stopped on exit and the HTTP servers and scale
+// children end with their parent.
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130))
 
 async function section(name, load) {
   if (!wanted(name)) return
@@ -42,12 +47,10 @@ try {
 }
 
 const seconds = (performance.now() - started) / 1000
+const load = (l) => l.map((x) => x.toFixed(2)).join(' ')
 console.log(
-  `\nCurfew bench (${machine.mode}) — ${machine.nproc} × ${machine.cpu}, Node ${machine.node}, ` +
-    `Redis ${machine.redis}, load average at end ${(await import('node:os'))
-      .loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}\n`,
+  `\nCurfew bench (${machine.mode}), ${startedAt} — ${machine.nproc} × ${machine.cpu}, Node ${machine.node}, ` +
+    `Redis ${machine.redis}; load average (1/5/15 min) at start ${load(loadAtStart)}, at end ${load(loadavg())}\n`,
 )
 console.log(renderTable(rows))
 console.log(`\n${seconds.toFixed(0)} s in all`)
