@@ -58,7 +58,7 @@ export async function runStore({ quick, client }) {
       get: () => client.get(rawKey),
       script: () => client.evalSha(floorSha, { keys: [rawKey] }),
     }
-    const ms = quick ? 600 : 1200
+    const ms = quick ? 400 : 1200
     const rows = []
     const summary = {}
     for (const concurrency of [1, 64]) {

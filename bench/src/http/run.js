@@ -78,11 +78,11 @@ export async function runHttp({ quick, redis, client }) {
     // Every variant gets the same request, cookie included: bare Express receives (and ignores) a
     // session cookie of the same size.
     servers.bare.cookie = servers['curfew-memory'].cookie
-    const seconds = quick ? 2 : 5
+    const seconds = quick ? 1.5 : 4
     // Warm-up: JIT, connection pools, Redis scripts.
-    for (const variant of VARIANTS) await load({ ...servers[variant], seconds: 1 })
+    for (const variant of VARIANTS) await load({ ...servers[variant], seconds: quick ? 0.5 : 1 })
     const results = await alternate({
-      rounds: quick ? 2 : 4,
+      rounds: quick ? 3 : 6,
       variants: VARIANTS,
       run: async (variant) => {
         const cpu0 = await servers[variant].cpu()
