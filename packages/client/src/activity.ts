@@ -1,3 +1,6 @@
+import { noop } from './noop'
+import type { SessionClientOptions } from './types'
+
 /**
  * Input that counts as a user being present (the default of `activityEvents`). `pointermove` is
  * throttled like the rest.
@@ -11,9 +14,8 @@ export const DEFAULT_ACTIVITY_EVENTS: readonly string[] =
 // Moments after which the page may have missed time: sleep, a frozen background tab, bfcache, offline.
 const WAKE_EVENTS = 'visibilitychange focus online pageshow'.split(' ')
 
-export interface ActivityOptions {
-  events: readonly string[]
-  throttle: number
+/** What the client hands over: its clock and two handlers. */
+export interface ActivityHandlers {
   now: () => number
   onActivity: () => void
   onWake: () => void
@@ -24,20 +26,20 @@ export interface ActivityOptions {
  * `visibilitychange` on `document` included, passes it first, so `stopPropagation` in the app cannot
  * hide activity) and returns the function that removes them. Touches globals only when called.
  */
-export function trackActivity(options: ActivityOptions): () => void {
+export function trackActivity(options: SessionClientOptions, handlers: ActivityHandlers): () => void {
   // Outside a DOM (a worker, a test runner) the client still syncs with the server, without input.
-  if (!globalThis.document) return () => undefined
+  if (!globalThis.document) return noop
+  const { activityEvents: events = DEFAULT_ACTIVITY_EVENTS, activityThrottle: throttle = 1_000 } = options
   let last = -Infinity
-  const types = new Set([...WAKE_EVENTS, ...options.events])
+  const types = new Set([...WAKE_EVENTS, ...events])
   const handle = ({ type }: Event) => {
     // Wake first, so the state is re-evaluated before the activity is judged against it.
-    if (WAKE_EVENTS.includes(type)) options.onWake()
-    const t = options.now()
+    if (WAKE_EVENTS.includes(type)) handlers.onWake()
+    const t = handlers.now()
     // A hidden tab is not presence. `t < last`: the clock was set back; accept rather than go deaf.
-    if (!options.events.includes(type) || document.hidden || (t - last < options.throttle && t >= last))
-      return
+    if (!events.includes(type) || document.hidden || (t - last < throttle && t >= last)) return
     last = t
-    options.onActivity()
+    handlers.onActivity()
   }
   for (const type of types) addEventListener(type, handle, { passive: true, capture: true })
   return () => {

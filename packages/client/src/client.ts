@@ -1,6 +1,7 @@
-import { DEFAULT_ACTIVITY_EVENTS, trackActivity } from './activity'
+import { trackActivity } from './activity'
 import { offsetOf } from './clock'
 import { parseDuration, parseSessionHeader, SESSION_HEADER } from './core'
+import { noop } from './noop'
 import { type Ended, type EndReason, type Known, parseEnded } from './parse'
 import { createStore } from './store'
 import { joinTabs, type TabMessage, type Tabs } from './tabs'
@@ -29,15 +30,7 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
   const timers: TimerProvider = options.timers ?? globalThis
   const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init))
   const warnOption = options.warnBefore === undefined ? undefined : parseDuration(options.warnBefore)
-  const transport = createTransport({
-    endpoint,
-    fetch: fetchImpl,
-    timers,
-    now: localNow,
-    // Undefined means fetch's own default, 'same-origin'.
-    credentials: options.credentials,
-    timeout: options.requestTimeout ?? 10_000,
-  })
+  const transport = createTransport({ ...options, endpoint, fetch: fetchImpl, timers, now: localNow })
 
   let started = false
   let leader = false
@@ -85,7 +78,8 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
       reportedAt +
       (options.reportInterval ??
         Math.min(300_000, Math.max(1_000, ((known?.idleTimeout ?? 900_000) - warnBefore()) / 8)))
-    return known && due >= known.expiresAt - warnBefore() ? activityAt : due
+    // Only asked while a report is `pending()`, so the session is known.
+    return due < known!.expiresAt - warnBefore() ? due : activityAt
   }
   const share = () => tabs?.post({ k: 'state', known, ended, stamp, offset, reportedAt })
   const check = () => call('check')
@@ -106,9 +100,11 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
 
   /** Takes a server answer in; a 401 carries no deadlines: the session we knew is over. */
   function learn(body: Known | Ended): boolean {
-    return 'expiresAt' in body
-      ? adopt(body, body.state === 'expired' ? (body.reason ?? 'unknown') : null, body.serverTime)
-      : adopt(known, body.reason, body.serverTime)
+    return adopt(
+      'expiresAt' in body ? body : known,
+      body.state === 'expired' ? (body.reason ?? 'unknown') : null,
+      body.serverTime,
+    )
   }
 
   function adopt(next: Known | null, end: EndReason | null, at: number): boolean {
@@ -156,10 +152,10 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
       {
         status: shown,
         expiresAt,
-        remainingMs: expiresAt === null ? null : Math.max(0, expiresAt - t),
+        remainingMs: expiresAt && Math.max(0, expiresAt - t),
         expiresBy,
         reason: switched ? 'switched' : status === 'expired' ? (ended ?? expiresBy) : null,
-        canExtend: (shown === 'active' || shown === 'warning') && expiresBy === 'idle',
+        canExtend: shown !== 'expired' && expiresBy === 'idle',
         isLeader: leader,
         subject,
         session,
@@ -178,23 +174,17 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
     }
     // Entering the warning, ask whether app traffic or another device moved the deadline; at the
     // predicted deadline, ask the server to confirm. The server's answer rules either way.
-    if (
-      leader &&
-      timeDriven &&
-      status !== lastStatus &&
-      (status === 'warning' || (status === 'expired' && !ended))
-    )
-      void check()
-    else if (
-      leader &&
-      timeDriven &&
-      status === 'warning' &&
-      expiresAt !== null &&
-      lookedBefore !== expiresAt &&
-      t >= expiresAt - lastLook()
-    ) {
-      lookedBefore = expiresAt
-      void check()
+    if (leader && timeDriven) {
+      if (status !== lastStatus && (status === 'warning' || (status === 'expired' && !ended))) void check()
+      else if (
+        status === 'warning' &&
+        expiresAt !== null &&
+        lookedBefore !== expiresAt &&
+        t >= expiresAt - lastLook()
+      ) {
+        lookedBefore = expiresAt
+        void check()
+      }
     }
     lastStatus = status
     schedule(t)
@@ -202,7 +192,7 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
 
   /** One timer, to the next instant anything can change: warning, deadline, report, countdown second. */
   function schedule(t: number) {
-    if (timer) timers.clearTimeout(timer)
+    timers.clearTimeout(timer)
     if (!started || !known || ended) return
     const at = [known.expiresAt - warnBefore(), known.expiresAt - lastLook(), known.expiresAt].filter(
       (x) => x > t,
@@ -268,9 +258,9 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
    * A follower's request goes to the leader; it resolves on the next state any tab shares (the leader
    * shares after every answer, failed ones included, and on taking over).
    */
-  function viaLeader(kind: Call, message: TabMessage): Promise<SessionSnapshot> {
+  function viaLeader(kind: 'check' | 'refresh'): Promise<SessionSnapshot> {
     if (leader || !tabs) return call(kind).then(store.get)
-    tabs.post(message)
+    tabs.post({ k: kind, stamp })
     return new Promise((resolve) => waiters.push(() => resolve(store.get())))
   }
 
@@ -278,13 +268,7 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
     start() {
       if (started) return
       started = true
-      untrack = trackActivity({
-        events: options.activityEvents ?? DEFAULT_ACTIVITY_EVENTS,
-        throttle: options.activityThrottle ?? 1_000,
-        now: localNow,
-        onActivity,
-        onWake,
-      })
+      untrack = trackActivity(options, { now: localNow, onActivity, onWake })
       if (options.crossTab === false) return onLeader()
       tabs = joinTabs({
         name: options.channelName ?? `curfew:${endpoint}`,
@@ -292,7 +276,7 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
         onLeader,
         // A millisecond after the listener opens: broadcast-channel drops messages stamped no later
         // than its listener, and the leader's answer is stamped no earlier than the ask.
-        onOpen: () => timers.setTimeout(() => tabs?.post({ k: 'ask' }), 1),
+        onOpen: () => timers.setTimeout(() => tabs?.post({ k: 'check', stamp }), 1),
       })
     },
     async stop() {
@@ -320,8 +304,8 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
         countdowns--
       }
     },
-    staySignedIn: () => viaLeader('refresh', { k: 'refresh', stamp }),
-    refreshStatus: () => viaLeader('check', { k: 'ask' }),
+    staySignedIn: () => viaLeader('refresh'),
+    refreshStatus: () => viaLeader('check'),
     async logout() {
       // Any tab ends the session itself (a logout never waits for a leader) and tells the others.
       await call('logout')
@@ -344,10 +328,10 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
           .clone()
           .json()
           .then((body: { error?: unknown }) => {
-            const ended = body?.error === 'session_expired' && parseEnded(body, serverNow())
+            const ended = body.error === 'session_expired' && parseEnded(body, serverNow())
             if (ended && learn(ended)) share()
           })
-          .catch(() => undefined)
+          .catch(noop)
       return response
     },
     fetch: ((input: RequestInfo | URL, init?: RequestInit) =>

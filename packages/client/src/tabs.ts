@@ -1,3 +1,4 @@
+import { noop } from './noop'
 import type { EndReason, Known } from './parse'
 
 /** What tabs tell each other. Short keys: these cross a channel many times a minute. */
@@ -15,8 +16,11 @@ export type TabMessage =
   | { k: 'activity' }
   /** A follower asks for a refresh; `stamp` is the newest state it had seen. */
   | { k: 'refresh'; stamp: number }
-  /** A tab asks the leader for a passive check (on opening, or `refreshStatus()`). */
-  | { k: 'ask' }
+  /**
+   * A tab asks the leader for a passive check (on opening, or `refreshStatus()`). Earlier versions
+   * sent `{ k: 'ask' }`; a leader treats every kind it does not know as this one.
+   */
+  | { k: 'check'; stamp: number }
 
 export interface Tabs {
   post(message: TabMessage): void
@@ -63,5 +67,3 @@ export function joinTabs(options: TabsOptions): Tabs {
     },
   }
 }
-
-const noop = () => undefined

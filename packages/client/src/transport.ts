@@ -1,16 +1,16 @@
 import { CLIENT_HEADER, PASSIVE_HEADER } from './core'
+import { noop } from './noop'
 import { type Ended, type Known, parseEnded, parseStatus } from './parse'
-import type { TimerProvider } from './types'
+import type { SessionClientOptions, TimerProvider } from './types'
 
 export type Call = 'check' | 'activity' | 'refresh' | 'logout'
 
-export interface TransportOptions {
+/** The client's options (`credentials`, `requestTimeout` are read as given), defaults resolved. */
+export interface TransportOptions extends Pick<SessionClientOptions, 'credentials' | 'requestTimeout'> {
   endpoint: string
   fetch: typeof fetch
   timers: TimerProvider
   now: () => number
-  credentials: RequestCredentials | undefined
-  timeout: number
 }
 
 /** An answer and the local time its request left, for the clock offset. */
@@ -53,22 +53,23 @@ export function createTransport(options: TransportOptions): Transport {
     const post = call !== 'check'
     const abort = new AbortController()
     // Firing this after the answer was read aborts nothing.
-    const done = arm(options.timeout, () => abort.abort())
+    const done = arm(options.requestTimeout ?? 10_000, () => abort.abort())
     const sentAt = options.now()
     try {
       const response = await request(options.endpoint + (post ? `/${call}` : ''), {
         method: post ? 'POST' : 'GET',
+        // Undefined means fetch's own default, 'same-origin'.
         credentials: options.credentials,
         headers: { [post ? CLIENT_HEADER : PASSIVE_HEADER]: '1' },
         signal: abort.signal,
       })
       const { status } = response
       if (status > 499 || status === 429) return undefined
-      const json: unknown = await response.json().catch(() => null)
+      const json: unknown = await response.json().catch(noop)
       const body = status === 401 ? parseEnded(json, sentAt) : response.ok ? parseStatus(json) : null
       return body && { body, sentAt }
     } catch {
-      return undefined
+      // A network error or a timeout: worth another try (`undefined`).
     } finally {
       done()
     }
@@ -77,14 +78,14 @@ export function createTransport(options: TransportOptions): Transport {
   return {
     async send(call) {
       const mine = epoch
-      for (let i = 0; mine === epoch; i++) {
-        const result = await attempt(call)
-        // `undefined`: worth another try (network, timeout, overload); `null`: a final, useless answer.
-        if (result !== undefined || i === RETRIES || mine !== epoch)
-          return mine === epoch ? (result ?? null) : null
-        await new Promise<void>((done) => arm(2 ** i * 1000 * (1 + Math.random() / 2), done))
+      // `undefined`: worth another try (network, timeout, overload); `null`: a final, useless answer.
+      let result: Reply | null | undefined
+      for (let i = 0; mine === epoch && result === undefined && i <= RETRIES; i++) {
+        // Before each retry: 1 s, 2 s, 4 s, each with up to half as much again of jitter.
+        if (i) await new Promise<void>((done) => arm(2 ** i * 500 * (1 + Math.random() / 2), done))
+        if (mine === epoch) result = await attempt(call)
       }
-      return null
+      return (mine === epoch && result) || null
     },
     cancel() {
       epoch++

@@ -26,7 +26,7 @@ function transportWith(fetch: (input: RequestInfo | URL, init?: RequestInit) => 
     timers: globalThis,
     now: () => Date.now(),
     credentials: 'same-origin',
-    timeout: 5_000,
+    requestTimeout: 5_000,
   })
 }
 
