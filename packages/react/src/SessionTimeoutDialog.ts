@@ -1,10 +1,11 @@
 import type { KeyboardEvent, ReactNode } from 'react'
 import { announcementSeconds } from './announcement'
+import { useSessionClient } from './context'
 import type { SessionTimeoutMessages } from './messages'
 import { defaultMessages } from './messages'
 import { createElement as h, useEffect, useId, useRef, useState } from './react'
+import { useSnapshot } from './snapshot'
 import { useSessionCountdown } from './useSessionCountdown'
-import { useSessionTimeout } from './useSessionTimeout'
 
 /**
  * What the dialog is showing: `'idle'` (activity can extend the session), `'absolute'` (the maximum
@@ -63,7 +64,8 @@ const visuallyHidden = {
  * </SessionTimeoutProvider>
  */
 export function SessionTimeoutDialog(props: SessionTimeoutDialogProps): ReactNode {
-  const { status, canExtend, reason, expiresAt, staySignedIn, logout } = useSessionTimeout()
+  const client = useSessionClient()
+  const { status, canExtend, reason, expiresAt } = useSnapshot(client)
   const seconds = useSessionCountdown() ?? 0
   const id = useId()
   const primary = useRef<HTMLButtonElement & HTMLAnchorElement>(null)
@@ -95,19 +97,23 @@ export function SessionTimeoutDialog(props: SessionTimeoutDialogProps): ReactNod
     kind,
     seconds,
     announceSeconds: announcementSeconds(seconds),
-    staySignedIn: () => void staySignedIn(),
-    logout: () => void logout(),
+    staySignedIn: () => void client.staySignedIn(),
+    logout: () => void client.logout(),
     dismiss: () => setDismissed(expiresAt),
     signIn: props.onSignIn ?? (() => location.reload()),
   }
   if (props.children) return props.children(state)
 
   const time = m.time(seconds)
-  const idle = kind === 'idle'
   const expired = kind === 'expired'
+  // One row per kind: title, text, and the main action's label and handler.
+  const [title, text, label, action] =
+    kind === 'idle'
+      ? [m.title, m.body(time), m.stay, state.staySignedIn]
+      : expired
+        ? [m.expiredTitle, m.expiredBody, m.signIn, state.signIn]
+        : [m.absoluteTitle, m.absoluteBody(time), m.dismiss, state.dismiss]
   // Plain createElement rather than JSX: positional children keep the bundle within its size budget.
-  const button = (label: string, onClick: () => void, main?: boolean) =>
-    h('button', { type: 'button', ref: main ? primary : undefined, onClick }, label)
   return h(
     'div',
     { className: 'curfew-overlay' },
@@ -127,17 +133,18 @@ export function SessionTimeoutDialog(props: SessionTimeoutDialogProps): ReactNod
             if (kind === 'absolute') state.dismiss()
           }
           if (event.key === 'Tab') {
-            const items = (event.currentTarget as HTMLElement).querySelectorAll<HTMLElement>('a,button')
-            const last = items.length - 1
-            if (document.activeElement === items[event.shiftKey ? 0 : last]) {
-              event.preventDefault()
-              items[event.shiftKey ? last : 0]?.focus()
-            }
+            // The dialog has at most two controls: Tab and Shift+Tab both go to the other one, so focus
+            // stays inside.
+            const [first, second = first] = (
+              event.currentTarget as HTMLElement
+            ).querySelectorAll<HTMLElement>('a,button')
+            event.preventDefault()
+            ;(document.activeElement === first ? second : first)?.focus()
           }
         },
       },
-      h('h2', { id: `${id}t` }, idle ? m.title : expired ? m.expiredTitle : m.absoluteTitle),
-      h('p', { id: `${id}d` }, idle ? m.body(time) : expired ? m.expiredBody : m.absoluteBody(time)),
+      h('h2', { id: `${id}t` }, title),
+      h('p', { id: `${id}d` }, text),
       h(
         'div',
         { 'aria-live': 'polite', 'aria-atomic': true, style: visuallyHidden },
@@ -146,14 +153,10 @@ export function SessionTimeoutDialog(props: SessionTimeoutDialogProps): ReactNod
       h(
         'div',
         { className: 'curfew-actions' },
-        expired
-          ? props.signInHref
-            ? h('a', { ref: primary, href: props.signInHref }, m.signIn)
-            : button(m.signIn, state.signIn, true)
-          : idle
-            ? button(m.stay, state.staySignedIn, true)
-            : button(m.dismiss, state.dismiss, true),
-        !expired && button(m.logout, state.logout),
+        expired && props.signInHref
+          ? h('a', { ref: primary, href: props.signInHref }, label)
+          : h('button', { type: 'button', ref: primary, onClick: action }, label),
+        !expired && h('button', { type: 'button', onClick: state.logout }, m.logout),
       ),
     ),
   )

@@ -1,8 +1,8 @@
 import type { SessionClient, SessionClientOptions } from '@curfew/client'
-import { createSessionClient } from '@curfew/client'
 import type { ReactElement, ReactNode } from 'react'
 import { ClientContext } from './context'
 import { createElement, useEffect, useMemo, useState } from './react'
+import { createSessionClient } from './sdk'
 
 const mounts = new WeakMap<SessionClient, number>()
 
@@ -29,7 +29,7 @@ export function SessionTimeoutProvider(props: SessionTimeoutProviderProps): Reac
   const [owned] = useState(() => {
     let created: SessionClient | undefined
     // Lazy: a render React throws away never calls this, so it never creates a stray client.
-    return () => (created ??= createSessionClient(props.options ?? {}))
+    return () => (created ??= createSessionClient(props.options))
   })
   const get = useMemo(() => (client ? () => client : owned), [client, owned])
 

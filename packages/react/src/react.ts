@@ -3,7 +3,6 @@
 export {
   createContext,
   createElement,
-  useCallback,
   useContext,
   useEffect,
   useId,

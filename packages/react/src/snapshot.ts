@@ -1,21 +1,15 @@
 import type { SessionClient, SessionSnapshot } from '@curfew/client'
-import { useCallback, useSyncExternalStore } from './react'
+import { useMemo, useSyncExternalStore } from './react'
+import { createSessionClient } from './sdk'
 
-/** What the server render and hydration see: nothing is known before the browser asks the server. */
-export const unknownSnapshot: SessionSnapshot = {
-  status: 'unknown',
-  expiresAt: null,
-  remainingMs: null,
-  expiresBy: null,
-  reason: null,
-  canExtend: false,
-  isLeader: false,
-  subject: null,
-  session: null,
-  idleExpiresAt: null,
-  absoluteExpiresAt: null,
-  warnBefore: 0,
-}
+let unknown: SessionSnapshot | undefined
+
+/**
+ * What the server render and hydration see: nothing is known before the browser asks the server. It is
+ * the snapshot of a client that has not started (creating one touches no browser global), so it has
+ * exactly the client's fields and can never drift from them.
+ */
+export const unknownSnapshot = (): SessionSnapshot => (unknown ??= createSessionClient().getSnapshot())
 
 // While a countdown is watched, the client republishes its snapshot every second with only
 // `remainingMs` changed. Components that read the whole snapshot keep the one they have, so they
@@ -36,9 +30,7 @@ function stableSnapshot(client: SessionClient): SessionSnapshot {
   return next
 }
 
-const getServerSnapshot = () => unknownSnapshot
-
 export function useSnapshot(client: SessionClient): SessionSnapshot {
-  const subscribe = useCallback((listener: () => void) => client.subscribe(listener), [client])
-  return useSyncExternalStore(subscribe, () => stableSnapshot(client), getServerSnapshot)
+  const subscribe = useMemo(() => (listener: () => void) => client.subscribe(listener), [client])
+  return useSyncExternalStore(subscribe, () => stableSnapshot(client), unknownSnapshot)
 }

@@ -1,5 +1,5 @@
 import { useSessionClient } from './context'
-import { useCallback, useSyncExternalStore } from './react'
+import { useMemo, useSyncExternalStore } from './react'
 import { useSnapshot } from './snapshot'
 
 const serverSeconds = () => null
@@ -20,15 +20,16 @@ const serverSeconds = () => null
 export function useSessionCountdown(): number | null {
   const client = useSessionClient()
   const warning = useSnapshot(client).status === 'warning'
-  const subscribe = useCallback(
-    (listener: () => void) => (warning ? client.subscribeCountdown(listener) : client.subscribe(listener)),
+  const subscribe = useMemo(
+    () => (listener: () => void) => client[warning ? 'subscribeCountdown' : 'subscribe'](listener),
     [client, warning],
   )
   return useSyncExternalStore(
     subscribe,
     () => {
       const ms = client.getSnapshot().remainingMs
-      return ms === null ? null : Math.ceil(ms / 1000)
+      // `null` (no deadline yet) and 0 pass through as they are.
+      return ms && Math.ceil(ms / 1000)
     },
     serverSeconds,
   )

@@ -6,7 +6,7 @@ import { unknownSnapshot } from '../snapshot'
  * test depend only on that contract. Snapshots are replaced (never mutated) like the real store does.
  */
 export function createFakeClient() {
-  let snapshot: SessionSnapshot = unknownSnapshot
+  let snapshot: SessionSnapshot = unknownSnapshot()
   const listeners = new Set<() => void>()
   const countdownListeners = new Set<() => void>()
   let timer: ReturnType<typeof setTimeout> | undefined
