@@ -10,6 +10,22 @@ import { watchProcess } from '../../harness/watch'
 import { runLoad } from '../load'
 
 const CONCURRENT = scale({ fast: 20, stress: 200 })
+
+/**
+ * Resolves once Redis is busy in DEBUG SLEEP: a probe PING that gets no answer within 100 ms. (The load
+ * must not start before the stall reaches Redis: two connections are not ordered at the server.)
+ */
+async function blockedBySleep(probe: Redis): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const answered = await Promise.race([
+      probe.ping().then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 100)),
+    ])
+    if (!answered) return
+  }
+  throw new Error('Redis never blocked in DEBUG SLEEP')
+}
+
 const watch = watchProcess()
 afterAll(() => watch.stop())
 const cleanup: Array<() => Promise<void> | void> = []
@@ -51,16 +67,29 @@ describe.each(cases)(
       cleanup.push(() => app.close())
       const { cookie } = await login(app)
 
+      // Connected before the stall: a connection opened during DEBUG SLEEP waits for it to end.
+      const probe = new Redis(spare.url, { lazyConnect: true, maxRetriesPerRequest: null })
+      probe.on('error', () => {})
+      await probe.connect()
+      cleanup.push(() => probe.disconnect())
       const order: string[] = []
+      let accepted!: () => void
+      const inForce = new Promise<void>((resolve) => {
+        accepted = resolve
+      })
       const stalled = (
         admin.call(...(stall.command as unknown as [string, ...string[]])) as Promise<unknown>
       ).then(async () => {
-        // CLIENT PAUSE returns at once; a PING queued behind it answers when the pause ends.
-        if (stall.marker) await admin.ping()
+        // CLIENT PAUSE answers at once, with the pause in force; a PING queued behind it answers when
+        // the pause ends.
+        if (stall.marker) {
+          accepted()
+          await admin.ping()
+        }
         order.push('redis answers again')
       })
-      // Give the stall command a moment to reach Redis before the load starts.
-      await new Promise((resolve) => setImmediate(resolve))
+      if (stall.marker) await inForce
+      else await blockedBySleep(probe)
       const results = await runLoad({
         port: app.port,
         cookies: [cookie],
