@@ -92,8 +92,12 @@ export function createDemoApp(options: DemoAppOptions): DemoApp {
       return
     }
     subjects.add(username)
-    const status = await signIn(res, manager, { subject: username, policy })
-    res.json(status)
+    try {
+      res.json(await signIn(res, manager, { subject: username, policy }))
+    } catch (error) {
+      // The store is down or too slow: say so, never a bare 500.
+      res.status(503).json({ error: 'store_unavailable', message: (error as Error).message })
+    }
   })
 
   app.post('/api/logout', async (req, res) => {
