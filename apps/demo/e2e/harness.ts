@@ -1,35 +1,20 @@
-import { existsSync, mkdirSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core'
+import { launchChromium } from '@curfew/testing'
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { createDemoApp } from '../server/app'
 import { readConfig } from '../server/config'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url))
 /** Where the server's clock starts; the browser context's clock is paused at the same instant. */
 export const T0 = Date.UTC(2026, 0, 1, 12)
 
 /** Launches Debian's Chromium, or fails with the way to install it (never skips). */
 export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}. The demo's end-to-end tests need it: run \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`,
-    )
-  }
   mkdirSync(SCREENSHOTS, { recursive: true })
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  return launchChromium()
 }
 
 /** The demo backend (serving the built frontend) on 127.0.0.1:0, its clock moved by the test. */

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -6,9 +6,10 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createSessionManager } from '@curfew/server'
 import { sessionRoutes, signIn } from '@curfew/server/express'
+import { launchChromium } from '@curfew/testing'
 import { build } from 'esbuild'
 import express from 'express'
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import type { SessionClient, SessionSnapshot } from '../../src/types'
 
 declare global {
@@ -24,26 +25,8 @@ export const WARN = 10_000
 export const T0 = Date.UTC(2026, 0, 1, 12)
 
 /** Launches Debian's Chromium, or fails with the way to install it (never skips). */
-export async function launchBrowser(
-  executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-): Promise<Browser> {
-  if (!existsSync(executablePath)) {
-    throw new Error(
-      `Chromium not found at ${executablePath}. The browser tests need it: run \`apt-get install -y chromium\` ` +
-        '(or point CHROMIUM_PATH at a Chromium binary).',
-    )
-  }
-  return chromium.launch({
-    executablePath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+export function launchBrowser(executablePath?: string): Promise<Browser> {
+  return launchChromium(executablePath === undefined ? {} : { executablePath })
 }
 
 /** Bundles the SDK from source for the pages (esbuild, browser conditions) into a temp folder. */

@@ -1,15 +1,13 @@
 // @vitest-environment node
-import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { launchChromium } from '@curfew/testing'
 import { build } from 'esbuild'
 import type { Browser, Page } from 'playwright-core'
-import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const file = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
 let browser: Browser
@@ -17,11 +15,6 @@ let server: ReturnType<typeof createServer>
 let origin: string
 
 beforeAll(async () => {
-  if (!existsSync(executablePath)) {
-    throw new Error(
-      `Chromium not found at ${executablePath}: run \`apt-get install -y chromium\` or set CHROMIUM_PATH.`,
-    )
-  }
   // Bundled in memory: nothing is written to the checkout.
   const bundle = await build({
     entryPoints: [file('./browserPage.tsx')],
@@ -56,17 +49,7 @@ beforeAll(async () => {
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  browser = await chromium.launch({
-    executablePath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  browser = await launchChromium()
 })
 
 afterAll(async () => {
