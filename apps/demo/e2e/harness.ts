@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { launchChromium } from '@curfew/testing'
+import { launchChromium, quiesce } from '@curfew/testing'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { createDemoApp } from '../server/app'
 import { readConfig } from '../server/config'
@@ -67,19 +67,7 @@ export async function newWindow(browser: Browser, demo: Demo): Promise<BrowserCo
   return context
 }
 
-/** Waits until no page has a fetch in flight, a few times in a row (an answer may start another). */
-export async function quiesce(pages: Page[]): Promise<void> {
-  let calm = 0
-  for (let i = 0; i < 2_000 && calm < 3; i++) {
-    let busy = 0
-    for (const page of pages) {
-      busy += await page
-        .evaluate(() => (window as unknown as { inflight: number }).inflight ?? 0)
-        .catch(() => 0)
-    }
-    calm = busy ? 0 : calm + 1
-  }
-}
+export { quiesce }
 
 /** Moves the server's and the pages' clocks together, in steps, letting answers land between steps. */
 export async function advance(options: {

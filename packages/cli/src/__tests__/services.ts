@@ -1,10 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { Readable } from 'node:stream'
 import { createSessionManager, type PolicyOption, type SessionManager } from '@curfew/server'
 import { sessionMiddleware, sessionRoutes, signIn } from '@curfew/server/express'
 import { fastifyCurfew } from '@curfew/server/fastify'
 import { createSessionHandler } from '@curfew/server/fetch'
+import { serveFetchApp } from '@curfew/testing'
 import express from 'express'
 import Fastify from 'fastify'
 
@@ -69,28 +69,6 @@ export async function fastifyService(policy: PolicyOption): Promise<Service> {
   }
 }
 
-function toRequest(req: IncomingMessage): Request {
-  const headers = new Headers()
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (Array.isArray(value)) for (const item of value) headers.append(name, item)
-    else if (value !== undefined) headers.set(name, value)
-  }
-  const hasBody = req.method !== 'GET' && req.method !== 'HEAD'
-  return new Request(`http://${req.headers.host ?? '127.0.0.1'}${req.url ?? '/'}`, {
-    method: req.method ?? 'GET',
-    headers,
-    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
-  } as RequestInit)
-}
-
-async function writeResponse(response: Response, res: ServerResponse): Promise<void> {
-  res.statusCode = response.status
-  for (const [name, value] of response.headers) if (name !== 'set-cookie') res.setHeader(name, value)
-  const cookies = response.headers.getSetCookie()
-  if (cookies.length > 0) res.setHeader('set-cookie', cookies)
-  res.end(Buffer.from(await response.arrayBuffer()))
-}
-
 /**
  * A Web `Request`/`Response` app (`createSessionHandler`) served through node:http the way
  * `@hono/node-server` does. `redeploy(policy)` swaps in a new manager on the same address, like a
@@ -120,14 +98,7 @@ export async function fetchService(
     }
     return (await curfew.handle(request)) ?? new Response(null, { status: 404 })
   }
-  const server = createServer((req, res) => {
-    app(toRequest(req))
-      .then((response) => writeResponse(response, res))
-      .catch(() => {
-        res.statusCode = 500
-        res.end()
-      })
-  })
+  const server = serveFetchApp(app)
   const origin = await listen(server)
   const service = {
     url: `${origin}/session`,

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createSessionManager } from '@curfew/server'
 import { sessionRoutes, signIn } from '@curfew/server/express'
-import { launchChromium } from '@curfew/testing'
+import { launchChromium, quiesce } from '@curfew/testing'
 import { build } from 'esbuild'
 import express from 'express'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
@@ -174,12 +174,5 @@ export async function advance(options: {
   }
 }
 
-/** Waits until no page has a fetch in flight, twice in a row (an answer may cause another request). */
-export async function quiesce(pages: Page[]): Promise<void> {
-  let calm = 0
-  for (let i = 0; i < 2_000 && calm < 3; i++) {
-    let busy = 0
-    for (const page of pages) busy += await page.evaluate(() => window.inflight ?? 0).catch(() => 0)
-    calm = busy ? 0 : calm + 1
-  }
-}
+/** Waits until no page has a fetch in flight (the pages count them in `window.inflight`). */
+export { quiesce }

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http'
+import { serveFetchApp } from '@curfew/testing'
 import express from 'express'
 import Fastify from 'fastify'
 import {
@@ -11,7 +12,6 @@ import {
 import { fastifyCurfew } from '../../src/adapters/fastify'
 import { createSessionHandler } from '../../src/adapters/fetch'
 import type { SessionManager } from '../../src/types'
-import { serveFetchApp } from './bridge'
 
 /**
  * The same small app written with each adapter, so one suite can hold all three to the protocol:

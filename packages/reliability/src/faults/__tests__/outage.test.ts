@@ -1,9 +1,9 @@
 import { RedisStore } from '@curfew/server'
+import { spareRedis } from '@curfew/testing'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { adapters, login, startApp } from '../../harness/app'
 import { redisClients } from '../../harness/redisClients'
 import { scale } from '../../harness/scale'
-import { spareRedis } from '../../harness/spareRedis'
 import { watchProcess } from '../../harness/watch'
 import { runLoad } from '../load'
 

@@ -1,11 +1,11 @@
 import { CLIENT_HEADER } from '@curfew/core'
 import { RedisStore } from '@curfew/server'
+import { spareRedis } from '@curfew/testing'
 import { Redis } from 'ioredis'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { adapters, login, startApp } from '../../harness/app'
 import { redisClients } from '../../harness/redisClients'
 import { scale } from '../../harness/scale'
-import { spareRedis } from '../../harness/spareRedis'
 import { watchProcess } from '../../harness/watch'
 import { runLoad } from '../load'
 

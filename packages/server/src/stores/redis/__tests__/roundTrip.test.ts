@@ -1,9 +1,9 @@
+import { spareRedis } from '@curfew/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSessionManager } from '../../../manager/createSessionManager'
 import { RedisStore } from '../redisStore'
 import { clients, connectNodeRedis, uniquePrefix } from './helpers'
 import { monitor } from './monitor'
-import { spareRedis } from './spareRedis'
 
 const policy = { idleTimeout: '15m', absoluteTimeout: '1h', touchInterval: 0, renewEvery: '10m' }
 

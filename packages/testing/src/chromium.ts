@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs'
-import { chromium } from 'playwright-core'
+import { type Browser, chromium } from 'playwright-core'
 
 /**
  * Flags for Debian's Chromium on these machines: no sandbox (root), no GPU, and none of the background
  * connections a closed network refuses.
  */
-export const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS: readonly string[] = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -15,7 +15,7 @@ export const CHROMIUM_ARGS = [
 ]
 
 /** Where the browser is: `CHROMIUM_PATH`, else Debian's `/usr/bin/chromium`. */
-export function chromiumPath() {
+export function chromiumPath(): string {
   return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 }
 
@@ -23,12 +23,11 @@ export function chromiumPath() {
  * Launches Chromium through playwright-core, or fails with the way to install it: a browser test must
  * never skip silently.
  *
- * @param {{ executablePath?: string }} [options]
  * @example
  * const browser = await launchChromium()
  * const context = await browser.newContext()
  */
-export async function launchChromium(options = {}) {
+export async function launchChromium(options: { executablePath?: string } = {}): Promise<Browser> {
   const executablePath = options.executablePath ?? chromiumPath()
   if (!existsSync(executablePath)) {
     throw new Error(
@@ -36,5 +35,5 @@ export async function launchChromium(options = {}) {
         '(or point CHROMIUM_PATH at a Chromium binary).',
     )
   }
-  return chromium.launch({ executablePath, args: CHROMIUM_ARGS })
+  return chromium.launch({ executablePath, args: [...CHROMIUM_ARGS] })
 }

@@ -27,12 +27,17 @@ export interface SpareRedisOptions {
 /**
  * A throw-away `redis-server` child on a spare loopback port, for faults that must not disturb the
  * shared Redis: `stop()` kills it hard (SIGKILL, an outage), `start()` brings it back on the same port
- * (and, with `persist`, the same data). DEBUG is enabled for `DEBUG SLEEP`. Modelled on
- * @curfew/server's own test helper, plus persistence.
+ * (and, with `persist`, the same data). DEBUG is enabled for `DEBUG SLEEP`.
+ *
+ * @example
+ * const spare = await spareRedis()
+ * const client = await createClient({ url: spare.url }).connect()
+ * await spare.stop() // an outage
  */
 export async function spareRedis(options: SpareRedisOptions = {}) {
   const port = await freePort()
-  const dir = await mkdtemp(join(tmpdir(), 'curfew-redis-'))
+  // Only a persistent server writes files; the others run in the system temp dir and leave nothing.
+  const dir = options.persist ? await mkdtemp(join(tmpdir(), 'curfew-redis-')) : tmpdir()
   let child: ChildProcess | undefined
   const args = [
     '--port',
@@ -87,7 +92,7 @@ export async function spareRedis(options: SpareRedisOptions = {}) {
     stop,
     async dispose() {
       await stop()
-      await rm(dir, { recursive: true, force: true })
+      if (options.persist) await rm(dir, { recursive: true, force: true })
     },
   }
 }

@@ -1,0 +1,6 @@
+export { CHROMIUM_ARGS, chromiumPath, launchChromium } from './chromium'
+export type { FetchApp } from './fetchBridge'
+export { serveFetchApp } from './fetchBridge'
+export { quiesce } from './quiesce'
+export type { SpareRedisOptions } from './spareRedis'
+export { spareRedis } from './spareRedis'
