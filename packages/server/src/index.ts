@@ -1,6 +1,14 @@
 export type { AuditOption } from './audit/emitter'
 export { createAuditEmitter } from './audit/emitter'
-export type { AuditEvent, AuditEventType, AuditMeta, AuditReason, AuditSink } from './audit/events'
+export type {
+  AuditEvent,
+  AuditEventType,
+  AuditMeta,
+  AuditReason,
+  AuditSink,
+  ConnectionClosedEvent,
+} from './audit/events'
+export { connectionClosedEvent } from './audit/events'
 export type { LineStream } from './audit/sinks'
 export { functionSink, jsonLinesSink } from './audit/sinks'
 export type { ManagerComplianceResult } from './manager/compliance'

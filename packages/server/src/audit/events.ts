@@ -12,6 +12,18 @@ export type AuditEventType =
   | 'store.unavailable'
   | 'store.recovered'
   | 'policy.drift'
+  /** Evidence-grade audit only: an accepted activity write (one per `touchInterval`, not per request). */
+  | 'session.activity'
+  /** A long-lived connection (WebSocket, SSE, Socket.IO) cut off at its session's end; see {@link ConnectionClosedEvent}. */
+  | 'connection.closed'
+  /** `manager.forgetSubject`: every record of a subject erased (GDPR Art. 17). Never carries the subject in clear. */
+  | 'subject.forgotten'
+  /** Forwarded by the app from the browser SDK: the warning dialog was shown. */
+  | 'client.warning_shown'
+  /** Forwarded by the app from the browser SDK: the user chose to stay signed in. */
+  | 'client.extended'
+  /** Forwarded by the app from the browser SDK: the browser showed the session as expired. */
+  | 'client.expired'
 
 /** Why a request was refused, beyond the session end reasons. */
 export type AuditReason = ExpiryReason | 'store_unavailable' | 'store_timeout' | 'auth_too_old'
@@ -32,6 +44,8 @@ export interface AuditEvent {
   /** Fingerprint of the policy (the session's, or the tier's current one). */
   fingerprint?: string
   reason?: AuditReason
+  /** `session.created`: when the user authenticated (epoch ms); the absolute deadline counts from it. */
+  authTime?: number
   /** Request metadata when known, and event details (e.g. `{ error }` on `store.unavailable`). */
   meta?: AuditMeta
 }
@@ -46,6 +60,42 @@ export interface AuditMeta extends RequestMeta {
   fromFingerprint?: string
   /** `policy.drift`: the current fingerprint of its tier. */
   toFingerprint?: string
+  /** `connection.closed`: the kind of connection cut off (`'websocket'`, `'sse'`, `'socket.io'`, …). */
+  transport?: string
+  /** `subject.forgotten`: how many sessions were erased. */
+  sessions?: number
+}
+
+/**
+ * The audit record of a long-lived connection cut off because its session ended: `session` is the
+ * handle, `reason` the session's end reason, `meta.transport` the kind of connection. Emitted once per
+ * connection closed by Curfew; `curfew audit verify` checks idle/absolute cut-offs landed within its
+ * tolerance of the deadline.
+ */
+export interface ConnectionClosedEvent extends AuditEvent {
+  type: 'connection.closed'
+  session: string
+  reason: AuditReason
+  meta: AuditMeta & { transport: string }
+}
+
+/**
+ * Builds a {@link ConnectionClosedEvent}, so every transport audits its cut-offs the same way.
+ *
+ * @example
+ * emit(connectionClosedEvent({ time: now(), session: info.handle, reason: 'idle', transport: 'websocket' }))
+ */
+export function connectionClosedEvent(options: {
+  time: number
+  session: string
+  reason: AuditReason
+  transport: string
+  subject?: string
+  policy?: string
+  fingerprint?: string
+}): ConnectionClosedEvent {
+  const { time, session, reason, transport, ...rest } = options
+  return { type: 'connection.closed', time, session, reason, ...rest, meta: { transport } }
 }
 
 /** Receives audit events. May return a promise; errors and rejections are swallowed. */
