@@ -1,3 +1,5 @@
+export type { AuditChain, AuditChainOptions } from './audit/chain'
+export { CHAIN_GENESIS, createAuditChain } from './audit/chain'
 export type { AuditOption } from './audit/emitter'
 export { createAuditEmitter } from './audit/emitter'
 export type {
@@ -9,7 +11,7 @@ export type {
   ConnectionClosedEvent,
 } from './audit/events'
 export { connectionClosedEvent } from './audit/events'
-export type { LineStream } from './audit/sinks'
+export type { JsonLinesSinkOptions, LineStream } from './audit/sinks'
 export { functionSink, jsonLinesSink } from './audit/sinks'
 export type { ManagerComplianceResult } from './manager/compliance'
 export { createSessionManager } from './manager/createSessionManager'

@@ -1,3 +1,4 @@
+import { type AuditChainOptions, createAuditChain } from './chain'
 import type { AuditEvent, AuditSink } from './events'
 
 /**
@@ -23,20 +24,37 @@ const LEVELS: Partial<Record<AuditEvent['type'], number>> = {
   'policy.drift': 40,
 }
 
+/** Options of {@link jsonLinesSink}. */
+export interface JsonLinesSinkOptions {
+  /**
+   * Hash-chain the lines (tamper evidence, checked by `curfew audit verify`): `true` for SHA-256, or
+   * options with an HMAC `key` and a `service` name. The first line written is the chain's head.
+   */
+  chain?: boolean | AuditChainOptions
+}
+
 /**
  * Writes one JSON object per line, with pino-compatible fields: `level` (numeric: 30 info, 40 for
  * rejections and drift, 50 for store outages), `time` (epoch ms), `msg` (the event type), then the
- * event's fields. Stream errors are ignored so auditing can never break a request.
+ * event's fields. With `chain`, each line also carries `chain`, `seq`, `prev` and `hash` (see
+ * `createAuditChain`). Stream errors are ignored so auditing can never break a request.
  *
  * @example
  * createSessionManager({ policy, audit: [jsonLinesSink(process.stdout)] })
  * // {"level":30,"time":1764212400000,"msg":"session.expired","type":"session.expired","session":"s_…","reason":"idle",…}
+ * createSessionManager({ policy, audit: [jsonLinesSink(file, { chain: { service: 'billing' } })] })
+ * // {…,"chain":"Zk3…","seq":42,"prev":"9f2c…","hash":"51ab…"}
  */
-export function jsonLinesSink(stream: LineStream): AuditSink {
+export function jsonLinesSink(stream: LineStream, options: JsonLinesSinkOptions = {}): AuditSink {
   stream.on?.('error', () => {})
+  const chain =
+    options.chain === undefined || options.chain === false
+      ? undefined
+      : createAuditChain(options.chain === true ? {} : options.chain)
+  if (chain) stream.write(`${chain.head}\n`)
   return (event) => {
     const { type, time, ...rest } = event
     const line = JSON.stringify({ level: LEVELS[type] ?? 30, time, msg: type, type, ...rest })
-    stream.write(`${line}\n`)
+    stream.write(`${chain ? chain.link(line) : line}\n`)
   }
 }
