@@ -11,6 +11,7 @@ export type {
   ConnectionClosedEvent,
 } from './audit/events'
 export { connectionClosedEvent } from './audit/events'
+export { pseudonymizeSubject } from './audit/pseudonymize'
 export type { JsonLinesSinkOptions, LineStream } from './audit/sinks'
 export { functionSink, jsonLinesSink } from './audit/sinks'
 export type { ManagerComplianceResult } from './manager/compliance'

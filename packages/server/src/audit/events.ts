@@ -46,6 +46,11 @@ export interface AuditEvent {
   reason?: AuditReason
   /** `session.created`: when the user authenticated (epoch ms); the absolute deadline counts from it. */
   authTime?: number
+  /**
+   * `session.created`: this session's activity is audited (`auditActivity`), so its idle gaps can be
+   * proven from the log alone.
+   */
+  evidence?: boolean
   /** Request metadata when known, and event details (e.g. `{ error }` on `store.unavailable`). */
   meta?: AuditMeta
 }

@@ -1,6 +1,7 @@
 import { CurfewError, evaluateSession, type PolicyDocument, parseDuration } from '@curfew/core'
 import { createAuditEmitter } from '../audit/emitter'
 import type { AuditEvent } from '../audit/events'
+import { pseudonymizingEmitter } from '../audit/pseudonymize'
 import {
   deriveSuccessor,
   generateHandle,
@@ -67,7 +68,12 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   const metrics = createMetrics(options.metrics)
   const sinks =
     options.audit === undefined ? [] : typeof options.audit === 'function' ? [options.audit] : options.audit
-  const emit = createAuditEmitter({ audit: metrics ? [...sinks, metrics.sink] : sinks })
+  const fanOut = createAuditEmitter({ audit: metrics ? [...sinks, metrics.sink] : sinks })
+  const emit =
+    options.auditPseudonymKey === undefined
+      ? fanOut
+      : pseudonymizingEmitter({ key: options.auditPseudonymKey, emit: fanOut })
+  const auditActivity = options.auditActivity === true
   const signer = options.tokens === undefined ? undefined : createAccessTokenSigner(options.tokens)
   const driftInterval = parseDuration(options.driftInterval ?? '1h')
   const storeHasClock = typeof store.time === 'function'
@@ -185,6 +191,9 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       })
     }
     const status = sessionStatus({ session: result.session, policy, now: result.now })
+    if (auditActivity && result.touched) {
+      audit({ type: 'session.activity', time: result.now, ...fromSession(result.session), meta: opts.meta })
+    }
     const successor = result.renewal ? deriveSuccessor({ token, nonce: result.renewal.nonce }) : undefined
     if (result.renewal?.rotated) {
       audit({ type: 'session.renewed', time: result.now, ...fromSession(result.session), meta: opts.meta })
@@ -267,7 +276,14 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
           now: time,
         }),
       )
-      audit({ type: 'session.created', time, ...fromSession(session), meta: input.meta })
+      audit({
+        type: 'session.created',
+        time,
+        ...fromSession(session),
+        authTime,
+        ...(auditActivity ? { evidence: true } : {}),
+        meta: input.meta,
+      })
       return { token, session: sessionInfo(session), status: sessionStatus({ session, policy, now: time }) }
     },
 

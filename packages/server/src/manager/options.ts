@@ -38,6 +38,17 @@ export interface SessionManagerOptions {
   /** An audit function, or an array of sinks. */
   audit?: AuditOption
   /**
+   * Evidence-grade audit: also audit each accepted activity write (`session.activity`; writes are
+   * throttled by `touchInterval`, so one event per write, not per request), so a log alone shows every
+   * idle gap a session had and `curfew audit verify` can prove the idle timeout. Default `false`.
+   */
+  auditActivity?: boolean
+  /**
+   * Pseudonymise subjects in every audit event with HMAC-SHA-256 under this key (GDPR Art. 4(5), 32):
+   * the log follows a user without naming them. Keep the key out of the log's reach.
+   */
+  auditPseudonymKey?: string | Uint8Array
+  /**
    * This server's clock (epoch ms), for tests. When the store has a clock of its own (`time()`, e.g.
    * Redis `TIME`), the store's clock decides every deadline — so a fleet of servers whose clocks differ
    * still agrees — and this clock only serves `now()` between store calls (corrected by the offset the
