@@ -39,6 +39,12 @@ function neverBackwards(results: ValidateResult[]): boolean {
  * test clock that moves one millisecond per reading, so every check carries a distinct time and checks
  * sent on the two connections reach Redis out of time order.
  */
+/**
+ * These tests are about atomicity, not latency: on a loaded 2-core machine 1,000 concurrent calls can
+ * queue past the default 2 s store timeout, which would fail them for the wrong reason.
+ */
+const LOADED_MACHINE_TIMEOUT = 30_000
+
 function fleet(count: 1 | 2) {
   const clock = { t: Date.now() }
   const tick = () => ++clock.t
@@ -46,11 +52,14 @@ function fleet(count: 1 | 2) {
   const audit = (event: AuditEvent) => {
     events.push(event)
   }
-  const managers: SessionManager[] = [nodeRedis.client, ioredis.client]
-    .slice(0, count)
-    .map((client) =>
-      createSessionManager({ policy, audit, store: new RedisStore({ client, prefix, now: tick }) }),
-    )
+  const managers: SessionManager[] = [nodeRedis.client, ioredis.client].slice(0, count).map((client) =>
+    createSessionManager({
+      policy,
+      audit,
+      store: new RedisStore({ client, prefix, now: tick }),
+      storeTimeout: LOADED_MACHINE_TIMEOUT,
+    }),
+  )
   return { clock, events, managers }
 }
 
@@ -94,6 +103,7 @@ it(`keeps ${N} concurrent validations on Redis's own clock (TIME) consistent`, a
   const manager = createSessionManager({
     policy,
     store: new RedisStore({ client: nodeRedis.client, prefix }),
+    storeTimeout: LOADED_MACHINE_TIMEOUT,
   })
   const { token, status } = await manager.create({ subject: 'u1' })
   const results: ValidateResult[] = []
