@@ -17,6 +17,8 @@ export type CurfewErrorCode =
   | 'invalid_token'
   | 'request_failed'
   | 'session_expired'
+  | 'auth_time_missing'
+  | 'auth_too_old'
 
 /** Options for {@link CurfewError}: an options object so new fields never reorder arguments. */
 export interface CurfewErrorOptions {

@@ -20,6 +20,8 @@ const REASONS = new Set<string>([
   'renewed',
   'reuse_detected',
   'policy_changed',
+  'idp_logout',
+  'idp_session_ended',
   'unknown',
   'malformed',
 ])

@@ -12,6 +12,10 @@ export type ExpiryReason =
   | 'renewed'
   | 'reuse_detected'
   | 'policy_changed'
+  /** OIDC back-channel logout: the identity provider ended the user's session there. */
+  | 'idp_logout'
+  /** The identity provider's own session is over (its refresh-token grant answered `invalid_grant`). */
+  | 'idp_session_ended'
   | 'unknown'
   | 'malformed'
 

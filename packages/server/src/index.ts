@@ -26,6 +26,8 @@ export type {
   MetricAttributes,
   MetricsOption,
 } from './metrics/meter'
+export type { MemoryReplayStoreOptions, RedisReplayStoreOptions, ReplayStore } from './oidc/replayStore'
+export { MemoryReplayStore, RedisReplayStore } from './oidc/replayStore'
 export type { MemoryStoreOptions } from './stores/memory/memoryStore'
 export { MemoryStore } from './stores/memory/memoryStore'
 export type {
@@ -49,7 +51,12 @@ export type {
   StoreRevokeSubjectInput,
 } from './stores/types'
 export type { VerificationKeyOptions } from './tokens/keys'
-export type { AccessTokenFailureReason, IdTokenFailureReason, TokenFailure } from './tokens/reasons'
+export type {
+  AccessTokenFailureReason,
+  IdTokenFailureReason,
+  LogoutTokenFailureReason,
+  TokenFailure,
+} from './tokens/reasons'
 export type { SessionFromIdTokenOptions } from './tokens/sessionFromIdToken'
 export { sessionFromIdToken } from './tokens/sessionFromIdToken'
 export type {
@@ -61,6 +68,12 @@ export type {
 export { createAccessTokenVerifier, verifyAccessToken } from './tokens/verifyAccessToken'
 export type { IdTokenPayload, VerifyIdTokenOptions, VerifyIdTokenResult } from './tokens/verifyIdToken'
 export { verifyIdToken } from './tokens/verifyIdToken'
+export type {
+  LogoutTokenPayload,
+  VerifyLogoutTokenOptions,
+  VerifyLogoutTokenResult,
+} from './tokens/verifyLogoutToken'
+export { BACKCHANNEL_LOGOUT_EVENT, verifyLogoutToken } from './tokens/verifyLogoutToken'
 export type {
   CreatedSession,
   CreateSessionInput,

@@ -96,7 +96,10 @@ export interface SessionAcceptance {
 
 export type ValidateResult = SessionAcceptance | SessionRejection
 
-export type RevokeReason = Extract<ExpiryReason, 'revoked' | 'logout' | 'reuse_detected' | 'policy_changed'>
+export type RevokeReason = Extract<
+  ExpiryReason,
+  'revoked' | 'logout' | 'reuse_detected' | 'policy_changed' | 'idp_logout' | 'idp_session_ended'
+>
 
 /** What `createSessionManager` returns. All methods are safe to call with hostile input. */
 export interface SessionManager {

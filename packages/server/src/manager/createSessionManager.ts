@@ -35,6 +35,14 @@ import { rejection, sessionInfo, sessionStatus } from './responses'
 import { createStoreGuard } from './storeGuard'
 
 const DEFAULT_TOMBSTONE_TTL = 10 * 60_000
+// Ends someone decided (audited as `session.revoked`), as opposed to deadlines (`session.expired`).
+const REVOKE_REASONS = new Set<string>([
+  'revoked',
+  'logout',
+  'reuse_detected',
+  'idp_logout',
+  'idp_session_ended',
+])
 const MAX_DATA_BYTES = 8 * 1024
 const MAX_SUBJECT_LENGTH = 512
 
@@ -165,8 +173,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     }
     if (result.outcome === 'ended') {
       const ended = result.first && result.reason !== 'renewed'
-      const revoked =
-        result.reason === 'reuse_detected' || result.reason === 'revoked' || result.reason === 'logout'
+      const revoked = REVOKE_REASONS.has(result.reason)
       audit({
         type: ended ? (revoked ? 'session.revoked' : 'session.expired') : 'session.rejected',
         time: result.now,

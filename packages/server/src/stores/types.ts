@@ -73,7 +73,15 @@ export interface StoredSession {
 /** Why a session (or one token of it) no longer works, as a store reports it. */
 export type StoreEndReason = Extract<
   ExpiryReason,
-  'idle' | 'absolute' | 'revoked' | 'logout' | 'renewed' | 'reuse_detected' | 'policy_changed'
+  | 'idle'
+  | 'absolute'
+  | 'revoked'
+  | 'logout'
+  | 'renewed'
+  | 'reuse_detected'
+  | 'policy_changed'
+  | 'idp_logout'
+  | 'idp_session_ended'
 >
 
 /** What remains of an ended session: enough for the reason and the audit trail. */
@@ -144,7 +152,10 @@ export interface StoreRevokeInput {
   /** Either the token hash (current or retired id) or the handle. */
   readonly id?: string
   readonly handle?: string
-  readonly reason: Extract<StoreEndReason, 'revoked' | 'logout' | 'reuse_detected' | 'policy_changed'>
+  readonly reason: Extract<
+    StoreEndReason,
+    'revoked' | 'logout' | 'reuse_detected' | 'policy_changed' | 'idp_logout' | 'idp_session_ended'
+  >
   readonly tombstoneTtl: number
   readonly now?: number
 }

@@ -16,6 +16,14 @@ export type AccessTokenFailureReason =
 /** Why an ID token was refused: the access-token reasons plus the OIDC-specific ones. */
 export type IdTokenFailureReason = AccessTokenFailureReason | 'auth_too_old' | 'nonce_mismatch'
 
+/** Why a Back-Channel Logout Token was refused: the access-token reasons plus the logout-specific ones. */
+export type LogoutTokenFailureReason =
+  | AccessTokenFailureReason
+  | 'typ_mismatch'
+  | 'events_invalid'
+  | 'nonce_present'
+  | 'replayed'
+
 /** A refusal: the reason to switch on and a short message for logs (never contains the token). */
 export interface TokenFailure<R extends string = AccessTokenFailureReason> {
   ok: false

@@ -114,12 +114,14 @@ describe('sessionFromIdToken', () => {
     ctx = setup()
     await expect(
       sessionFromIdToken(ctx.manager, { sub: 'alice', iat: NOW, auth_time: NOW - 3600 }),
-    ).rejects.toMatchObject({ code: 'invalid_option' })
+    ).rejects.toMatchObject({ code: 'auth_too_old' })
   })
 
-  it('falls back to iat when the IdP sent no auth_time', async () => {
+  it('refuses an ID token without auth_time instead of anchoring at iat', async () => {
     ctx = setup()
-    const { session } = await sessionFromIdToken(ctx.manager, { sub: 'alice', iat: NOW - 60 })
-    expect(session.authTime).toBe(START - MINUTE)
+    await expect(sessionFromIdToken(ctx.manager, { sub: 'alice', iat: NOW - 60 })).rejects.toMatchObject({
+      code: 'auth_time_missing',
+    })
+    expect(await ctx.manager.list('alice')).toEqual([])
   })
 })
