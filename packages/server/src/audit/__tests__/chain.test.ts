@@ -44,7 +44,7 @@ describe('jsonLinesSink with chain', () => {
   it('writes the head first, then chained pino-compatible lines', () => {
     const lines: string[] = []
     const sink = jsonLinesSink({ write: (chunk: string) => lines.push(chunk) }, { chain: true })
-    sink({ type: 'session.created', time: 5, session: 's_abcdefghijklmnop' })
+    void sink({ type: 'session.created', time: 5, session: 's_abcdefghijklmnop' })
     const parsed = lines.map((line) => JSON.parse(line))
     expect(lines.every((line) => line.endsWith('}\n'))).toBe(true)
     expect(parsed.map((p) => p.type)).toEqual(['audit.chain.started', 'session.created'])

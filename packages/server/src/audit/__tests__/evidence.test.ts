@@ -14,7 +14,10 @@ function setup(options: { auditActivity?: boolean; auditPseudonymKey?: string })
     audit: (event) => void events.push(event),
     ...options,
   })
-  return { manager, events, advance: (ms: number) => void (time += ms) }
+  const advance = (ms: number) => {
+    time += ms
+  }
+  return { manager, events, advance }
 }
 
 describe('evidence-grade audit (auditActivity)', () => {
