@@ -1,0 +1,168 @@
+import { CurfewError } from '@curfew/core'
+import {
+  createSessionManager,
+  type MetricsOption,
+  type SessionManager,
+  type SessionManagerOptions,
+} from '@curfew/server'
+import { fastifyCurfew } from '@curfew/server/fastify'
+import { createSessionHandler } from '@curfew/server/fetch'
+import Fastify, { type FastifyInstance } from 'fastify'
+import type WebSocket from 'ws'
+import { createAccessCheck } from './access/checkAccess'
+import { createAuditSinks } from './audit/createAuditSinks'
+import { GatewayConfigError } from './config/errors'
+import { parseConfig } from './config/parseConfig'
+import type { GatewayConfig, GatewayConfigInput } from './config/schema'
+import { withFormBodies } from './http/formParser'
+import { type ProxiedSocket, registerReverseProxy } from './proxy/reverseProxy'
+import { forwardAuthRoute } from './routes/forwardAuth'
+import { healthRoutes } from './routes/health'
+import { devSignInRoutes } from './signin/devSignIn'
+import { signOutRoute } from './signin/signOut'
+import { createStore } from './store/createStore'
+
+/** Options of {@link createGateway} and `startGateway`. */
+export interface GatewayOptions {
+  /** The config: as read from `curfew.config.json` (validated here) or already parsed. */
+  config: GatewayConfigInput | GatewayConfig
+  /** A test clock (epoch ms) for the store and the manager. Leave it out in production. */
+  now?: () => number
+  /** OpenTelemetry metrics, as `createSessionManager`'s `metrics` option. Default: the global meter. */
+  metrics?: MetricsOption
+}
+
+/** A gateway built but not listening: the Fastify app, the manager, and how to close everything. */
+export interface Gateway {
+  readonly app: FastifyInstance
+  readonly manager: SessionManager
+  readonly config: GatewayConfig
+  /** Proxied WebSockets now open, with their sessions. */
+  readonly sockets: ReadonlySet<ProxiedSocket>
+  /** Stops taking new requests: `/readyz` answers 503 from now on. */
+  drain(): void
+  /** Closes the app (in-flight requests finish first), proxied sockets (1001), the store and the audit file. */
+  close(): Promise<void>
+}
+
+function managerOptions(
+  config: GatewayConfig,
+  extra: Pick<SessionManagerOptions, 'store' | 'audit' | 'now' | 'metrics'>,
+): SessionManagerOptions {
+  return {
+    ...(config.policy ? { policy: config.policy } : {}),
+    ...(config.policies ? { policies: config.policies } : {}),
+    ...(config.compliance.length > 0 ? { compliance: config.compliance } : {}),
+    ...(config.accessToken
+      ? {
+          tokens: {
+            secret: config.accessToken.secret,
+            accessTokenTtl: config.accessToken.ttl,
+            ...(config.accessToken.issuer ? { issuer: config.accessToken.issuer } : {}),
+            ...(config.accessToken.audience ? { audience: config.accessToken.audience } : {}),
+          },
+        }
+      : {}),
+    storeTimeout: config.storeTimeout,
+    ...extra,
+  }
+}
+
+/**
+ * Builds the gateway from a config without listening: for tests, or to mount extra routes before
+ * `app.listen`. Throws {@link GatewayConfigError} (naming the key) on a bad config or a failed
+ * `compliance` rule.
+ *
+ * @example
+ * const gateway = await createGateway({ config: { policy: { idleTimeout: '15m', absoluteTimeout: '12h' } } })
+ * await gateway.app.listen({ port: 4180 })
+ */
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const config = parseConfig(options.config)
+  const store = createStore(config.store, options.now ? { now: options.now } : {})
+  const audit = createAuditSinks(config.audit)
+  let manager: SessionManager
+  try {
+    manager = createSessionManager(
+      managerOptions(config, {
+        store: store.store,
+        audit: audit.sinks,
+        ...(options.now ? { now: options.now } : {}),
+        ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+      }),
+    )
+  } catch (error) {
+    await store.close()
+    await audit.close()
+    if (error instanceof CurfewError && error.code === 'compliance_failed') {
+      const failures = error.message.split('\n').slice(1).join(' ').replace(/\s+/g, ' ').trim()
+      throw new GatewayConfigError({ key: 'compliance', message: `rule failed: ${failures}`, cause: error })
+    }
+    if (error instanceof CurfewError) {
+      throw new GatewayConfigError({
+        key: 'policy',
+        message: error.message.replace(/\s*\n\s*/g, '; '),
+        cause: error,
+      })
+    }
+    throw error
+  }
+
+  const httpOptions = {
+    cookie: config.cookie,
+    allowedOrigins: config.allowedOrigins,
+  }
+  const handler = createSessionHandler(manager, { ...httpOptions, basePath: '/session' })
+  const access = createAccessCheck({ manager, handler, config })
+  const sockets = new Set<ProxiedSocket>()
+  let draining = false
+
+  const app = Fastify({
+    logger: false,
+    // Forward auth sits on every request of every service: refuse hostile sizes before any work.
+    maxParamLength: 256,
+    bodyLimit: 64 * 1024 * 1024,
+    requestTimeout: 120_000,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  })
+  await app.register(fastifyCurfew, { manager, ...httpOptions, basePath: '/session' })
+  healthRoutes(app, { ready: store.ready, draining: () => draining })
+  forwardAuthRoute(app, access)
+  withFormBodies(app, (scope) => {
+    if (config.devSignIn) devSignInRoutes(scope, config)
+    signOutRoute(scope, config)
+  })
+  await registerReverseProxy(app, {
+    config,
+    access,
+    hooks: {
+      onSocketOpen: (socket) => sockets.add(socket),
+      onSocketClose: (socket: WebSocket) => {
+        for (const entry of sockets) if (entry.socket === socket) sockets.delete(entry)
+      },
+    },
+  })
+
+  let closed: Promise<void> | undefined
+  return {
+    app,
+    manager,
+    config,
+    sockets,
+    drain: () => {
+      draining = true
+    },
+    close: () => {
+      closed ??= (async () => {
+        draining = true
+        for (const { socket } of sockets) socket.close(1001, 'gateway shutting down')
+        await app.close()
+        await manager.close()
+        await store.close()
+        await audit.close()
+      })()
+      return closed
+    },
+  }
+}
