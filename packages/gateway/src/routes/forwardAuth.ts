@@ -1,11 +1,14 @@
 import { PASSIVE_HEADER } from '@curfew/core'
 import type { FastifyInstance } from 'fastify'
 import type { AccessCheck } from '../access/checkAccess'
+import { IDENTITY_HEADERS } from '../access/identityHeaders'
 import { readOriginalRequest } from '../http/originalRequest'
 import { applyHeaders, isNavigation, sendResponse } from '../http/sendResponse'
 
 /** Header naming where a browser signs in, for proxies that build the redirect themselves (nginx). */
 export const SIGN_IN_HEADER = 'X-Curfew-Signin'
+
+const EMPTY_IDENTITY = [...Object.values(IDENTITY_HEADERS), 'X-Curfew-Token']
 
 function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value
@@ -33,6 +36,11 @@ export function forwardAuthRoute(app: FastifyInstance, access: AccessCheck): voi
         userAgent: header('user-agent'),
         ...(passive === undefined ? {} : { passive }),
       })
+      if (decision.kind !== 'denied') {
+        // Every identity header present, empty when unknown: Caddy 2.6's copy_headers forwards an absent
+        // header as its literal placeholder.
+        for (const name of EMPTY_IDENTITY) reply.header(name, '')
+      }
       if (decision.kind === 'public') return reply.code(200).send()
       if (decision.kind === 'allowed') {
         applyHeaders(reply, decision.responseHeaders)

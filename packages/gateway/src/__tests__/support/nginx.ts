@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type ProxyProcess, spawnProcess, tempDir, waitForPorts } from './processes'
+import { binary, type ProxyProcess, spawnProcess, tempDir, waitForPorts } from './processes'
 import { freePort } from './upstreamApps'
 
 /** The snippets the docs tell users to include: the test uses the very same files. */
@@ -70,7 +70,7 @@ http {
   const file = join(dir, 'nginx.conf')
   await writeFile(file, conf)
   const proc = spawnProcess({
-    command: 'nginx',
+    command: binary('nginx'),
     args: ['-p', dir, '-c', file, '-e', `${dir}/error.log`],
     dir,
   })

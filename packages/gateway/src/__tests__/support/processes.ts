@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -10,6 +11,14 @@ export interface ProxyProcess {
   /** What the process printed, for failure messages. */
   output(): string
   stop(): Promise<void>
+}
+
+/** Debian installs nginx in /usr/sbin, which a non-login PATH may lack. */
+export function binary(name: string): string {
+  for (const dir of ['/usr/sbin', '/usr/bin']) {
+    if (existsSync(`${dir}/${name}`)) return `${dir}/${name}`
+  }
+  return name
 }
 
 export async function tempDir(prefix: string): Promise<string> {
