@@ -9,6 +9,8 @@ export default defineConfig([
     sourcemap: true,
     target: 'node20',
     platform: 'node',
+    // `import.meta.url` in the CJS build (the report resolves uPlot from the installed package).
+    shims: true,
   },
   {
     entry: ['src/bin.ts'],

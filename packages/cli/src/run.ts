@@ -1,4 +1,6 @@
 import { cac } from 'cac'
+import { runAuditReport } from './commands/auditReport'
+import { formatAuditVerification, runAuditVerify } from './commands/auditVerify'
 import { formatCheckReport, runCheck } from './commands/check'
 import { runPolicy } from './commands/policy'
 import { formatSessionsReport, runSessions } from './commands/sessions'
@@ -89,6 +91,49 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<ExitCo
         io.stdout(flags.json ? JSON.stringify(report, null, 2) : formatSessionsReport(report))
         return exitCode
       })
+    })
+
+  cli
+    .command(
+      'audit <action> [...files]',
+      'verify: check hash chains and prove enforcement from audit logs; report: write an offline HTML report',
+    )
+    .option('--policy <file>', 'The policy in force (required)')
+    .option('--key-file <file>', 'HMAC key of the chains (else $CURFEW_AUDIT_KEY)')
+    .option('--tolerance <duration>', 'How far an expiry or cut-off may land from its deadline', {
+      default: '2s',
+    })
+    .option('--out <file>', 'report: the HTML file to write', { default: 'curfew-audit-report.html' })
+    .option('--json', 'verify: print the result as JSON')
+    .example('curfew audit verify api.log web.log --policy policy.json')
+    .example('curfew audit report api.log web.log --policy policy.json --out report.html')
+    .action((action: string, files: string[], flags: Record<string, unknown>) => {
+      if (action !== 'verify' && action !== 'report') {
+        throw new CliError({
+          message: `Unknown audit action "${action}" (verify, report)`,
+          exitCode: EXIT.usage,
+        })
+      }
+      if (typeof flags.policy !== 'string' || flags.policy === '') {
+        throw new CliError({ message: `curfew audit ${action} needs --policy <file>`, exitCode: EXIT.usage })
+      }
+      const options = {
+        files,
+        policyFile: flags.policy,
+        ...(typeof flags.keyFile === 'string' ? { keyFile: flags.keyFile } : {}),
+        tolerance: String(flags.tolerance),
+        env: io.env ?? {},
+      }
+      pending =
+        action === 'verify'
+          ? runAuditVerify(options, io).then(({ result, exitCode }) => {
+              io.stdout(flags.json ? JSON.stringify(result, null, 2) : formatAuditVerification(result))
+              return exitCode
+            })
+          : runAuditReport({ ...options, out: String(flags.out) }, io).then(({ result, exitCode, out }) => {
+              io.stdout(`${formatAuditVerification(result).split('\n')[0]} — report written to ${out}`)
+              return exitCode
+            })
     })
 
   cli.help()

@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import {
+  type AuditSink,
+  connectionClosedEvent,
+  createSessionManager,
+  jsonLinesSink,
+  MemoryStore,
+  type PolicyOption,
+  RedisStore,
+  type SessionManager,
+  type SessionStore,
+} from '@curfew/server'
+import { createClient } from 'redis'
+
+export const T0 = Date.UTC(2026, 2, 2, 9, 0, 0)
+export const MIN = 60_000
+export const POLICY = {
+  idleTimeout: '15m',
+  absoluteTimeout: '1h',
+  warnBefore: '2m',
+  touchInterval: '1m',
+} as const
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+
+/** One service: a manager writing a hash-chained evidence-grade log of its own (one process, one chain). */
+interface Service {
+  name: string
+  manager: SessionManager
+  sink: AuditSink
+  lines: string[]
+}
+
+export interface GeneratedLogs {
+  dir: string
+  files: string[]
+  policyFile: string
+  /** Session handles by scenario. */
+  handles: Record<'logout' | 'idle' | 'absolute' | 'cutoff', string>
+  cleanup: () => Promise<void>
+}
+
+/**
+ * Runs real managers over one store (two "processes": two managers, two chains, two files) through
+ * sign-in, activity, idle and absolute expiry, logout, a long-lived connection cut-off, and forwarded
+ * client events, with a clock the test drives. Writes the logs and a policy file.
+ *
+ * The connection cut-off is written through the service's sink with `connectionClosedEvent`, the event
+ * the socket transports emit, at the moment their watch fires (the session's idle deadline).
+ */
+export async function generateLogs(options: {
+  store: 'memory' | 'redis'
+  policy?: PolicyOption
+  key?: string
+}): Promise<GeneratedLogs> {
+  let now = T0
+  const clock = () => now
+  const advance = (ms: number) => {
+    now += ms
+  }
+  const redis = options.store === 'redis' ? createClient({ url: REDIS_URL }) : undefined
+  const prefix = `curfew-audit-test:${randomUUID()}:`
+  if (redis) {
+    redis.on('error', () => {})
+    await redis.connect()
+  }
+  const store: SessionStore = redis
+    ? new RedisStore({ client: redis, prefix, now: clock })
+    : new MemoryStore({ now: clock })
+  const policy = options.policy ?? POLICY
+  const service = (name: string): Service => {
+    const lines: string[] = []
+    const sink = jsonLinesSink(
+      { write: (chunk: string) => lines.push(chunk) },
+      { chain: { service: name, now: clock, ...(options.key ? { key: options.key } : {}) } },
+    )
+    const manager = createSessionManager({ policy, store, now: clock, audit: sink, auditActivity: true })
+    return { name, manager, sink, lines }
+  }
+  const api = service('api')
+  const web = service('web')
+
+  // logout: activity on both services, then sign-out.
+  const a = await api.manager.create({ subject: 'alice' })
+  advance(5 * MIN)
+  await web.manager.validate(a.token)
+  api.sink({ type: 'client.warning_shown', time: now, session: a.session.handle })
+  advance(5 * MIN)
+  await web.manager.validate(a.token)
+  api.sink({ type: 'client.extended', time: now, session: a.session.handle })
+  advance(2 * MIN)
+  await api.manager.revoke(a.token, 'logout')
+
+  // idle: active for a while, then away longer than the idle timeout; the next request is refused.
+  const b = await web.manager.create({ subject: 'bob' })
+  advance(4 * MIN)
+  await api.manager.validate(b.token)
+  advance(20 * MIN)
+  web.sink({ type: 'client.expired', time: now, session: b.session.handle })
+  await web.manager.validate(b.token)
+  await api.manager.validate(b.token) // a late request: refused again, no second end event
+
+  // absolute: active every 10 minutes across both services until the absolute lifetime is over.
+  const c = await api.manager.create({ subject: 'carol' })
+  for (let i = 0; i < 6; i++) {
+    advance(10 * MIN)
+    await (i % 2 ? api : web).manager.validate(c.token)
+  }
+  advance(1 * MIN)
+  await web.manager.validate(c.token)
+
+  // cut-off: a WebSocket closed at the idle deadline, then the session is found over.
+  const d = await web.manager.create({ subject: 'dave' })
+  advance(3 * MIN)
+  await web.manager.validate(d.token)
+  advance(15 * MIN)
+  web.sink(
+    connectionClosedEvent({ time: now, session: d.session.handle, reason: 'idle', transport: 'websocket' }),
+  )
+  await web.manager.validate(d.token)
+
+  // A passive status check on a live session writes nothing.
+  const e = await api.manager.create({ subject: 'erin' })
+  advance(1 * MIN)
+  await web.manager.validate(e.token, { activity: false })
+
+  const dir = await mkdtemp(join(tmpdir(), 'curfew-audit-'))
+  const files = [join(dir, 'api.log'), join(dir, 'web.log')]
+  await writeFile(files[0]!, api.lines.join(''))
+  await writeFile(files[1]!, web.lines.join(''))
+  const policyFile = join(dir, 'policy.json')
+  await writeFile(policyFile, JSON.stringify(POLICY))
+  await api.manager.close()
+  await web.manager.close()
+  return {
+    dir,
+    files,
+    policyFile,
+    handles: {
+      logout: a.session.handle,
+      idle: b.session.handle,
+      absolute: c.session.handle,
+      cutoff: d.session.handle,
+    },
+    async cleanup() {
+      await rm(dir, { recursive: true, force: true })
+      if (redis) {
+        const keys: string[] = []
+        for await (const batch of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) keys.push(...batch)
+        if (keys.length) await redis.del(keys)
+        redis.destroy()
+      }
+    },
+  }
+}
