@@ -88,46 +88,37 @@ const RENDER = `
     new uPlot(opts, data, el);
     el.setAttribute('data-rendered', 'true');
   }
-  function capSeries(label, color) {
-    // A vertical marker drawn as a two-point series at each cap (x positions appended, others null).
-    return { label: label, stroke: color, width: 2, dash: [6, 4], points: { show: false }, spanGaps: true };
-  }
-  function withMarkers(xs, series, markers, height) {
-    var all = xs.slice();
-    markers.forEach(function (m) { all.push(m, m + 1e-9); });
-    var order = all.map(function (x, i) { return i; }).sort(function (a, b) { return all[a] - all[b]; });
-    var x = order.map(function (i) { return all[i]; });
-    var cols = series.map(function (s) { return order.map(function (i) { return i < xs.length ? s[i] : null; }); });
-    var marks = markers.map(function (m, k) {
-      return order.map(function (i) {
-        if (i < xs.length) return null;
-        var which = Math.floor((i - xs.length) / 2);
-        if (which !== k) return null;
-        return (i - xs.length) % 2 === 0 ? 0 : height;
+  // Limits (the absolute cap, the idle timeout) as dashed vertical red lines drawn over the plot.
+  function limits(values) {
+    return { hooks: { draw: [function (u) {
+      var ctx = u.ctx;
+      ctx.save(); ctx.strokeStyle = '#dc2626'; ctx.lineWidth = 2 * devicePixelRatio; ctx.setLineDash([8, 5]);
+      values.forEach(function (v) {
+        var x = Math.round(u.valToPos(v, 'x', true));
+        ctx.beginPath(); ctx.moveTo(x, u.bbox.top); ctx.lineTo(x, u.bbox.top + u.bbox.height); ctx.stroke();
       });
-    });
-    return [x].concat(cols).concat(marks);
+      ctx.restore();
+    }] } };
   }
-  var max = function (a) { return a.reduce(function (m, v) { return Math.max(m, v || 0); }, 1); };
 
   var L = D.stats.sessionLengths;
   chart('chart-lengths', {
-    title: 'Session lengths (first authentication to last accepted request) against the absolute cap',
+    title: 'Session lengths (authentication to last accepted request); red dashed: absolute cap',
     scales: { x: { time: false } },
+    plugins: [limits(L.capsMinutes)],
     axes: [{ label: 'minutes' }, { label: 'sessions' }],
-    series: [{}, { label: 'sessions', fill: '#2563eb88', stroke: '#2563eb', paths: bars() }]
-      .concat(L.capsMinutes.map(function (c) { return capSeries('absolute cap ' + c + ' min', '#dc2626'); })),
-  }, withMarkers(L.binMinutes, [L.counts], L.capsMinutes, max(L.counts)));
+    series: [{}, { label: 'sessions', fill: '#2563eb88', stroke: '#2563eb', paths: bars() }],
+  }, [L.binMinutes, L.counts]);
 
   var G = D.stats.idleGaps;
   chart('chart-gaps', {
-    title: 'Idle gaps: between accepted activity, and before an idle expiry, against the idle timeout',
+    title: 'Idle gaps: before accepted activity, and before an idle expiry; red dashed: idle timeout',
     scales: { x: { time: false } },
+    plugins: [limits(G.idleMinutes)],
     axes: [{ label: 'minutes' }, { label: 'gaps' }],
     series: [{}, { label: 'gap, then accepted', fill: '#16a34a88', stroke: '#16a34a', paths: bars(0.45) },
-      { label: 'gap, then idle expiry', fill: '#ea580c88', stroke: '#ea580c', paths: bars(0.45) }]
-      .concat(G.idleMinutes.map(function (c) { return capSeries('idle timeout ' + c + ' min', '#dc2626'); })),
-  }, withMarkers(G.binMinutes, [G.accepted, G.beforeIdleExpiry], G.idleMinutes, max(G.accepted.concat(G.beforeIdleExpiry))));
+      { label: 'gap, then idle expiry', fill: '#ea580c88', stroke: '#ea580c', paths: bars(0.45) }],
+  }, [G.binMinutes, G.accepted, G.beforeIdleExpiry]);
 
   var E = D.stats.endReasons;
   chart('chart-reasons', {
@@ -157,7 +148,7 @@ const RENDER = `
     axes: [{ values: function (u, ticks) { return ticks.map(function (t) { return Number.isInteger(t) ? (S.names[t] || '') : ''; }); }, incrs: [1] },
       { label: 'events' }],
     series: [{}].concat(groups.map(function (g, k) {
-      return { label: g[0], fill: palette[k] + 'aa', stroke: palette[k], paths: uPlot.paths.bars({ size: [0.1, 30], align: 0 }) };
+      return { label: g[0], fill: palette[k] + 'aa', stroke: palette[k], paths: uPlot.paths.bars({ size: [0.8, 40] }) };
     })),
   }, [xs].concat(groups.map(function (g, k) {
     return xs.map(function (x, j) { return j % groups.length === k ? g[1][Math.floor(j / groups.length)] : null; });
