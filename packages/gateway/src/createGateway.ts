@@ -81,6 +81,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const config = parseConfig(options.config)
   const store = createStore(config.store, options.now ? { now: options.now } : {})
   const audit = createAuditSinks(config.audit)
+  // Start even if the store is down (then `/readyz` fails and requests are refused until it returns).
+  await store.connected(3000)
   let manager: SessionManager
   try {
     manager = createSessionManager(
@@ -125,6 +127,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     requestTimeout: 120_000,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+  })
+  // Bad input keeps its 4xx (413, 415, 400); anything else is the gateway's fault or the store's, and
+  // a typed 503 tells a proxy to retry rather than a 500 page.
+  app.setErrorHandler((error: { statusCode?: number; code?: string }, _request, reply) => {
+    const status = error.statusCode ?? 500
+    if (status >= 400 && status < 500) {
+      return reply.code(status).send({ error: 'bad_request', reason: error.code ?? 'bad_request' })
+    }
+    return reply.code(503).send({ error: 'unavailable', reason: 'gateway_error', serverTime: manager.now() })
   })
   await app.register(fastifyCurfew, { manager, ...httpOptions, basePath: '/session' })
   healthRoutes(app, { ready: store.ready, draining: () => draining })

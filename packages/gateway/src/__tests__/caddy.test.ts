@@ -27,6 +27,7 @@ describe('Debian Caddy with forward_auth in front of two plain apps', () => {
     (): FlowSetup => ({
       siteOrigin: caddy.origins[0]!,
       apiOrigin: caddy.origins[1]!,
+      apiBase: caddy.origins[1]!,
       site,
       api,
       deadlinesOnResponses: false,

@@ -27,6 +27,7 @@ describe('Debian nginx with auth_request in front of two plain apps', () => {
     (): FlowSetup => ({
       siteOrigin: nginx.origins[0]!,
       apiOrigin: nginx.origins[1]!,
+      apiBase: nginx.origins[1]!,
       site,
       api,
       deadlinesOnResponses: true,

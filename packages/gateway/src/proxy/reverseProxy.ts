@@ -32,6 +32,21 @@ const decisions = new WeakMap<FastifyRequest['raw'], AccessDecision>()
 // The raw socket of an upgrade request, so the WebSocket the proxy opens on it finds its session.
 const upgradeSessions = new WeakMap<Socket, SessionInfo>()
 
+const HANDSHAKE_HEADERS = new Set([
+  'host',
+  'connection',
+  'upgrade',
+  'content-length',
+  'sec-websocket-key',
+  'sec-websocket-version',
+  'sec-websocket-extensions',
+  'sec-websocket-protocol',
+])
+
+function endToEnd(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !HANDSHAKE_HEADERS.has(name)))
+}
+
 function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value
 }
@@ -115,8 +130,10 @@ export async function registerReverseProxy(
           websocket: true as const,
           // Typed loosely upstream; `rewriteRequestHeaders(headers, request)` is the documented hook.
           wsClientOptions: {
+            // Only end-to-end headers: the handshake's own (`sec-websocket-*`, `upgrade`) belong to the
+            // client's connection, and the proxy's `ws` client makes its own.
             rewriteRequestHeaders: (headers: IncomingHttpHeaders, request: FastifyRequest) =>
-              upstreamHeaders(request, { ...request.headers, ...headers }),
+              upstreamHeaders(request, { ...headers, ...endToEnd(request.headers) }),
           } as Record<string, unknown>,
           wsHooks: {
             onConnect: (_context: unknown, source: WebSocket) => {

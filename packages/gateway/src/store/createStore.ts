@@ -5,6 +5,8 @@ import type { GatewayConfig } from '../config/schema'
 /** The configured store, with what the gateway needs around it: readiness and shutdown. */
 export interface GatewayStore {
   store: SessionStore
+  /** Waits (at most `timeoutMs`) for the first connection, so the first requests do not fail needlessly. */
+  connected(timeoutMs: number): Promise<boolean>
   /** Resolves `true` while the store answers. Never throws, never waits longer than `timeoutMs`. */
   ready(timeoutMs: number): Promise<boolean>
   close(): Promise<void>
@@ -45,7 +47,7 @@ export function createStore(
 ): GatewayStore {
   if (config === 'memory') {
     const store = new MemoryStore(options.now ? { now: options.now } : {})
-    return { store, ready: async () => true, close: async () => {} }
+    return { store, connected: async () => true, ready: async () => true, close: async () => {} }
   }
   let client: Redis | Cluster
   if (typeof config.redis === 'string') {
@@ -73,6 +75,15 @@ export function createStore(
   })
   return {
     store,
+    connected: (timeoutMs) =>
+      withTimeout(
+        new Promise<boolean>((resolve) => {
+          if (client.status === 'ready') resolve(true)
+          else client.once('ready', () => resolve(true))
+        }),
+        timeoutMs,
+        false,
+      ),
     ready: (timeoutMs) =>
       withTimeout(
         client.ping().then(

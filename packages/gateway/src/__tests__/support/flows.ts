@@ -8,7 +8,8 @@ import type { UpstreamApp } from './upstreamApps'
 export const FLOW_CONFIG: GatewayConfigInput = {
   listen: { port: 0 },
   policy: { idleTimeout: '10s', absoluteTimeout: '60s' },
-  passive: ['/api/poll'],
+  // The API's poll path, behind a proxy of its own (`/api/poll`) and under the gateway's `/api` prefix.
+  passive: ['/api/poll', '/api/api/poll'],
   public: ['/assets/**'],
   devSignIn: true,
   audit: false,
@@ -22,6 +23,8 @@ export interface FlowSetup {
   /** Origin (through the proxy) of the static site and of the JSON API: two apps, one session. */
   siteOrigin: string
   apiOrigin: string
+  /** Where the API's own paths start: its origin behind nginx/Caddy, `<gateway>/api` in reverse-proxy mode. */
+  apiBase: string
   site: UpstreamApp
   api: UpstreamApp
   /** The proxy copies `Curfew-Session` onto app responses (nginx, reverse-proxy mode; not Caddy 2.6). */
@@ -71,7 +74,7 @@ export function proxyFlows(get: () => FlowSetup): void {
     expect(setup.site.seen.at(-1)?.['x-curfew-subject']).toBe('ada')
     expect(setup.site.seen.at(-1)?.['x-curfew-session']).toMatch(/^s_/)
 
-    const data = await json(await browser.fetch(`${setup.apiOrigin}/data`))
+    const data = await json(await browser.fetch(`${setup.apiBase}/data`))
     expect(data.subject).toBe('ada')
     expect(data.session).toBe(setup.site.seen.at(-1)?.['x-curfew-session'])
   })
@@ -93,13 +96,13 @@ export function proxyFlows(get: () => FlowSetup): void {
     const setup = get()
     const browser = new Browser()
     await signInAs(browser, setup, 'cy')
-    expect((await browser.fetch(`${setup.apiOrigin}/data`)).status).toBe(200)
+    expect((await browser.fetch(`${setup.apiBase}/data`)).status).toBe(200)
     const seen = { site: setup.site.seen.length, api: setup.api.seen.length }
     clock.now += 10_001
     const page = await browser.fetch(`${setup.siteOrigin}/page`, { html: true })
     expect(page.status).toBe(302)
     expect(page.headers.get('location')).toContain('/curfew/signin?rd=')
-    expect((await browser.fetch(`${setup.apiOrigin}/data`)).status).toBe(401)
+    expect((await browser.fetch(`${setup.apiBase}/data`)).status).toBe(401)
     expect({ site: setup.site.seen.length, api: setup.api.seen.length }).toEqual(seen)
   })
 
@@ -111,7 +114,7 @@ export function proxyFlows(get: () => FlowSetup): void {
     const statuses: Array<[number, number]> = []
     while (clock.now - signedInAt <= 65_000) {
       clock.now += 5_000
-      const origin = statuses.length % 2 === 0 ? setup.apiOrigin : setup.siteOrigin
+      const origin = statuses.length % 2 === 0 ? setup.apiBase : setup.siteOrigin
       const response = await browser.fetch(`${origin}/data`)
       statuses.push([clock.now - signedInAt, response.status])
     }
@@ -125,10 +128,10 @@ export function proxyFlows(get: () => FlowSetup): void {
     await signInAs(browser, setup, 'eve')
     for (let i = 0; i < 3; i++) {
       clock.now += 3_000
-      expect((await browser.fetch(`${setup.apiOrigin}/api/poll`)).status).toBe(200)
+      expect((await browser.fetch(`${setup.apiBase}/api/poll`)).status).toBe(200)
     }
     clock.now += 1_001
-    expect((await browser.fetch(`${setup.apiOrigin}/api/poll`)).status).toBe(401)
+    expect((await browser.fetch(`${setup.apiBase}/api/poll`)).status).toBe(401)
   })
 
   it('activity on one app keeps the session alive on the other', async () => {
@@ -137,7 +140,7 @@ export function proxyFlows(get: () => FlowSetup): void {
     await signInAs(browser, setup, 'flo')
     for (let i = 0; i < 4; i++) {
       clock.now += 8_000
-      expect((await browser.fetch(`${setup.apiOrigin}/data`)).status).toBe(200)
+      expect((await browser.fetch(`${setup.apiBase}/data`)).status).toBe(200)
     }
     expect((await browser.fetch(`${setup.siteOrigin}/page`)).status).toBe(200)
   })
@@ -147,7 +150,7 @@ export function proxyFlows(get: () => FlowSetup): void {
     const browser = new Browser()
     await signInAs(browser, setup, 'gil')
     const cookies = new Map(browser.cookies)
-    expect((await browser.fetch(`${setup.apiOrigin}/data`)).status).toBe(200)
+    expect((await browser.fetch(`${setup.apiBase}/data`)).status).toBe(200)
     const out = await browser.fetch(`${setup.siteOrigin}/curfew/signout?rd=/`, {
       method: 'POST',
       headers: { origin: setup.siteOrigin },
@@ -157,7 +160,7 @@ export function proxyFlows(get: () => FlowSetup): void {
     // Even a copy of the old cookie (another tab, a stolen token) is refused on the other app.
     const stale = new Browser()
     for (const [name, value] of cookies) stale.cookies.set(name, value)
-    const refused = await stale.fetch(`${setup.apiOrigin}/data`)
+    const refused = await stale.fetch(`${setup.apiBase}/data`)
     expect(refused.status).toBe(401)
   })
 
@@ -190,7 +193,7 @@ export function proxyFlows(get: () => FlowSetup): void {
     const browser = new Browser()
     await signInAs(browser, setup, 'ivy')
     const data = await json(
-      await browser.fetch(`${setup.apiOrigin}/data`, { headers: { 'x-curfew-subject': 'mallory' } }),
+      await browser.fetch(`${setup.apiBase}/data`, { headers: { 'x-curfew-subject': 'mallory' } }),
     )
     expect(data.subject).toBe('ivy')
   })
@@ -199,6 +202,6 @@ export function proxyFlows(get: () => FlowSetup): void {
     const setup = get()
     const browser = new Browser()
     browser.cookies.set('curfew_session', 'A'.repeat(43))
-    expect((await browser.fetch(`${setup.apiOrigin}/data`)).status).toBe(401)
+    expect((await browser.fetch(`${setup.apiBase}/data`)).status).toBe(401)
   })
 }

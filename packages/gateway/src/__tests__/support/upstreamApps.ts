@@ -42,11 +42,17 @@ export async function startStaticSite(): Promise<UpstreamApp> {
   return { url: `http://127.0.0.1:${port}`, port, seen, close: closer(server) }
 }
 
-/** A plain JSON API that echoes what it was told about the caller, plus a WebSocket echo at `/ws`. */
-export async function startJsonApi(): Promise<UpstreamApp> {
+/** A plain JSON API that echoes what it was told about the caller, plus a WebSocket echo on any path. */
+export async function startJsonApi(): Promise<UpstreamApp & { releaseHeld(): void }> {
   const seen: IncomingHttpHeaders[] = []
+  const held: Array<() => void> = []
   const server = createServer((request, response) => {
     seen.push(request.headers)
+    if (request.url === '/api/hold') {
+      // Answers only when the test says so: an in-flight request during shutdown, without a timer.
+      held.push(() => response.writeHead(200, { 'content-type': 'application/json' }).end('{"held":true}'))
+      return
+    }
     response.writeHead(200, { 'content-type': 'application/json' }).end(
       JSON.stringify({
         path: request.url,
@@ -56,7 +62,7 @@ export async function startJsonApi(): Promise<UpstreamApp> {
       }),
     )
   })
-  const wss = new WebSocketServer({ server, path: '/ws' })
+  const wss = new WebSocketServer({ server })
   wss.on('connection', (socket, request) => {
     seen.push(request.headers)
     socket.send(JSON.stringify({ hello: request.headers['x-curfew-subject'] ?? null }))
@@ -68,6 +74,9 @@ export async function startJsonApi(): Promise<UpstreamApp> {
     url: `http://127.0.0.1:${port}`,
     port,
     seen,
+    releaseHeld: () => {
+      for (const release of held.splice(0)) release()
+    },
     close: async () => {
       for (const client of wss.clients) client.terminate()
       wss.close()
