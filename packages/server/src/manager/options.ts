@@ -1,8 +1,8 @@
 import type { ComplianceRule } from '@curfew/core'
-import type { CryptoKey, JWK, KeyObject } from 'jose'
 import type { AuditOption } from '../audit/emitter'
 import type { MetricsOption } from '../metrics/meter'
 import type { SessionStore } from '../stores/types'
+import type { CryptoKey, JWK, KeyObject } from '../tokens/joseTypes'
 import type { PolicyOption } from '../types'
 
 /**

@@ -1,5 +1,6 @@
 import { CurfewError } from '@curfew/core'
-import type { CryptoKey, JWK, JWSAlgorithm, KeyObject } from 'jose'
+import type { JWSAlgorithm } from 'jose'
+import type { CryptoKey, JWK, KeyObject } from './joseTypes'
 
 /** HMAC algorithms: only ever with a shared secret. */
 export const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const

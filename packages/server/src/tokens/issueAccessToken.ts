@@ -1,8 +1,9 @@
 import { CurfewError, parseDuration } from '@curfew/core'
-import { type CryptoKey, importJWK, type JWK, type JWSAlgorithm, type KeyObject, SignJWT } from 'jose'
+import { importJWK, type JWSAlgorithm, SignJWT } from 'jose'
 import type { TokenOptions } from '../manager/options'
 import type { ResolvedPolicy, SessionInfo } from '../types'
 import { algorithmOfKey, HMAC_ALGORITHMS, signingAlgorithm } from './algorithms'
+import type { CryptoKey, JWK, KeyObject } from './joseTypes'
 import { hmacKey, secretBytes } from './keys'
 import { ACCESS_TOKEN_TYPE } from './verifyAccessToken'
 

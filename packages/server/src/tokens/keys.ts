@@ -1,15 +1,7 @@
 import { CurfewError } from '@curfew/core'
-import {
-  type CryptoKey,
-  createLocalJWKSet,
-  createRemoteJWKSet,
-  importJWK,
-  type JSONWebKeySet,
-  type JWK,
-  type JWTVerifyGetKey,
-  type KeyObject,
-} from 'jose'
+import { createLocalJWKSet, createRemoteJWKSet, importJWK } from 'jose'
 import { ASYMMETRIC_ALGORITHMS, algorithmOfJwk, algorithmOfKey, allowList } from './algorithms'
+import type { CryptoKey, JSONWebKeySet, JWK, JWTVerifyGetKey, KeyObject } from './joseTypes'
 
 /** Where verification keys come from: exactly one of `secret`, `publicKey` or `jwks`. */
 export interface VerificationKeyOptions {

@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto'
 import { CurfewError } from '@curfew/core'
-import type { CryptoKey, JWK, KeyObject } from 'jose'
+import type { CryptoKey, JWK, KeyObject } from './joseTypes'
 
 const PRIVATE_JWK_FIELDS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k', 'key_ops', 'ext'])
 

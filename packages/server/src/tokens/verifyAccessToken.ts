@@ -1,5 +1,6 @@
 import type { Duration } from '@curfew/core'
-import { type JWTPayload, type JWTVerifyOptions, jwtVerify } from 'jose'
+import { type JWTVerifyOptions, jwtVerify } from 'jose'
+import type { JWTPayload } from './joseTypes'
 import { type ResolvedVerificationKey, resolveVerificationKey, type VerificationKeyOptions } from './keys'
 import { type AccessTokenFailureReason, failure, reasonOf, type TokenFailure } from './reasons'
 import { clockToleranceSeconds } from './time'

@@ -1,5 +1,5 @@
 import type { Duration } from '@curfew/core'
-import type { JSONWebKeySet, JWTPayload, JWTVerifyGetKey } from 'jose'
+import type { JSONWebKeySet, JWTPayload, JWTVerifyGetKey } from './joseTypes'
 import { failure, type IdTokenFailureReason, type TokenFailure } from './reasons'
 import { toSeconds } from './time'
 import { type PreparedVerifier, prepare, runJose } from './verifyAccessToken'
