@@ -1,6 +1,7 @@
 import type { Duration } from '@curfew/core'
-import { decodeProtectedHeader, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose'
+import { decodeProtectedHeader } from 'jose'
 import type { ReplayStore } from '../oidc/replayStore'
+import type { JSONWebKeySet, JWTPayload, JWTVerifyGetKey } from './joseTypes'
 import { failure, type LogoutTokenFailureReason, type TokenFailure } from './reasons'
 import { toSeconds } from './time'
 import { type PreparedVerifier, prepare, runJose } from './verifyAccessToken'
