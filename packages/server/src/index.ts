@@ -90,3 +90,11 @@ export type {
   ValidateOptions,
   ValidateResult,
 } from './types'
+export type {
+  EndNotice,
+  EndNoticeChannel,
+  EndNoticeListener,
+  SessionEnd,
+  SessionEndListener,
+  WatchedSession,
+} from './watch/types'

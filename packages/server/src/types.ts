@@ -10,6 +10,7 @@ import type {
 import type { ManagerComplianceResult } from './manager/compliance'
 import type { DriftReport, FindDriftOptions } from './manager/findDrift'
 import type { VerifyAccessTokenOptions, VerifyAccessTokenResult } from './tokens/verifyAccessToken'
+import type { SessionEndListener, WatchedSession } from './watch/types'
 
 /**
  * The shared contract of `@curfew/server`: the manager that decides, the store it decides against, and
@@ -66,6 +67,11 @@ export interface CreatedSession {
 export interface ValidateOptions {
   /** Whether this request counts as activity (extends the idle deadline). Default `true`. */
   activity?: boolean
+  /**
+   * `false`: record activity without rotating the token even when `renewEvery` is due — for callers
+   * that cannot hand a successor to the client (activity over an open WebSocket). Default `true`.
+   */
+  renew?: boolean
   meta?: RequestMeta
 }
 
@@ -139,6 +145,21 @@ export interface SessionManager {
   policyDocument(): PolicyDocument
   /** The manager's clock (injected `now` or the store's clock), epoch ms. */
   now(): number
+  /**
+   * Calls `onEnd` once when the session ends — for a WebSocket, Socket.IO or SSE connection that must
+   * not outlive it. At its idle or absolute deadline (by the store's clock, re-read from the store
+   * first: activity elsewhere may have moved it), or at once when any server of the fleet revokes it
+   * (revoke, logout, revokeSubject, back-channel logout, policy_changed). All watches share one timer;
+   * nothing polls. Returns the function that stops watching: call it when the connection closes.
+   *
+   * @example
+   * const result = await manager.validate(token, { activity: false })
+   * if (result.ok) {
+   *   const unwatch = manager.watch(result.session, ({ reason }) => ws.close(4401, reason))
+   *   ws.on('close', unwatch)
+   * }
+   */
+  watch(session: WatchedSession, onEnd: SessionEndListener): () => void
   /** Stops timers (sweeps) and flushes audit sinks. */
   close(): Promise<void>
 }

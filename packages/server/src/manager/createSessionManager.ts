@@ -25,6 +25,8 @@ import type {
   ValidateOptions,
   ValidateResult,
 } from '../types'
+import { localEndChannel } from '../watch/localChannel'
+import { createWatchHub } from '../watch/watchHub'
 import { createManagerTokenVerifier } from './accessTokens'
 import { enforceCompliance } from './compliance'
 import { createDriftReporter } from './drift'
@@ -76,7 +78,9 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   const metrics = createMetrics(options.metrics)
   const sinks =
     options.audit === undefined ? [] : typeof options.audit === 'function' ? [options.audit] : options.audit
-  const fanOut = createAuditEmitter({ audit: metrics ? [...sinks, metrics.sink] : sinks })
+  // Every audited session end (whatever path revoked or expired it) also ends its watches, fleet-wide.
+  const endSink = (event: AuditEvent) => watches.sink(event)
+  const fanOut = createAuditEmitter({ audit: [...sinks, ...(metrics ? [metrics.sink] : []), endSink] })
   const emit =
     options.auditPseudonymKey === undefined
       ? fanOut
@@ -116,6 +120,17 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     onDrift: reportDrift,
   })
 
+  const watches = createWatchHub({
+    limits: policies.limits,
+    now,
+    channel: store.endNotices?.() ?? localEndChannel(store),
+    readSessions: async (subject) => {
+      const result = await guard(() => store.list({ subject, ...withNow(inputNow()) }))
+      learn(result.now)
+      return result
+    },
+  })
+
   const audit = (event: Omit<AuditEvent, 'meta'> & { meta?: RequestMeta | undefined }): void => {
     const { meta, ...rest } = event
     emit(meta === undefined ? rest : { ...rest, meta })
@@ -144,7 +159,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     }
     const activity = opts.activity ?? true
     let renew: { successorId: string; nonce: string } | undefined
-    if (activity && policies.renews) {
+    if (activity && policies.renews && opts.renew !== false) {
       const nonce = generateNonce()
       renew = { nonce, successorId: hashToken(deriveSuccessor({ token, nonce })) }
     }
@@ -392,7 +407,12 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 
     now,
 
+    watch(session, onEnd) {
+      return watches.watch(session, onEnd)
+    },
+
     async close() {
+      await watches.close()
       if (ownsStore) await store.close?.()
     },
   }

@@ -5,7 +5,11 @@ import type { StoredSession, StoreEndReason, StoreLimits } from './types'
  * (Revocation is a tombstone and is looked at before this.) Other stores port these few lines to
  * their own language (e.g. Lua) — keep them identical.
  */
-export function judgeLimits(options: { session: StoredSession; limits: StoreLimits; now: number }): {
+export function judgeLimits(options: {
+  session: Pick<StoredSession, 'authTime' | 'lastActivityAt'>
+  limits: StoreLimits
+  now: number
+}): {
   reason: Extract<StoreEndReason, 'idle' | 'absolute'> | null
   expiresAt: number
 } {

@@ -1,4 +1,5 @@
 import type { ExpiryReason } from '@curfew/core'
+import type { EndNoticeChannel } from '../watch/types'
 
 /**
  * The `SessionStore` contract: what a store must do so that `createSessionManager` can decide on it.
@@ -210,4 +211,9 @@ export interface SessionStore {
   time?(): Promise<number>
   /** Releases timers and connections the store owns. */
   close?(): Promise<void>
+  /**
+   * Optional: the fleet channel on which managers tell each other that a session ended (for
+   * `manager.watch`). Without it, managers on the same store object hear each other in-process only.
+   */
+  endNotices?(): EndNoticeChannel | undefined
 }

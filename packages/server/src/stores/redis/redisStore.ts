@@ -1,4 +1,5 @@
 import { CurfewError } from '@curfew/core'
+import type { EndNoticeChannel } from '../../watch/types'
 import type {
   SessionStore,
   StoreCheckInput,
@@ -10,6 +11,7 @@ import type {
   StoreRevokeSubjectInput,
 } from '../types'
 import { commandSender, isNoScript, type RedisClientLike, type SendCommand } from './client'
+import { redisEndChannel } from './endChannel'
 import { SCRIPT, SCRIPT_SHA } from './script'
 
 export interface RedisStoreOptions {
@@ -67,15 +69,31 @@ export class RedisStore implements SessionStore {
   readonly #maxRetired: number
   #lastPolicies: StoreCheckInput['policies'] | undefined
   #lastPoliciesJson = ''
+  readonly #client: RedisClientLike
+  #endNotices: EndNoticeChannel | undefined
 
   constructor(options: RedisStoreOptions) {
     if (typeof options !== 'object' || options === null || options.client == null) {
       throw new CurfewError({ code: 'invalid_option', message: 'RedisStore expects { client }.' })
     }
     this.#send = commandSender(options.client)
+    this.#client = options.client
     this.prefix = options.prefix ?? 'curfew:'
     this.#clock = options.now
     this.#maxRetired = Math.max(1, Math.floor(options.maxRetiredIds ?? 8))
+  }
+
+  /**
+   * Session-end notices for `manager.watch` on channel `<prefix>ends` (plain pub/sub, also on a
+   * cluster); the subscriber is a `duplicate()` of the client, opened by the first watch.
+   */
+  endNotices(): EndNoticeChannel | undefined {
+    this.#endNotices ??= redisEndChannel({
+      client: this.#client,
+      send: this.#send,
+      channel: `${this.prefix}ends`,
+    })
+    return this.#endNotices
   }
 
   /** The deciding clock: Redis `TIME` (or the test clock given as `now`). */
