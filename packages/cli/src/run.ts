@@ -3,6 +3,7 @@ import { runAuditReport } from './commands/auditReport'
 import { formatAuditVerification, runAuditVerify } from './commands/auditVerify'
 import { formatCheckReport, runCheck } from './commands/check'
 import { runPolicy } from './commands/policy'
+import { runServe } from './commands/serve'
 import { formatSessionsReport, runSessions } from './commands/sessions'
 import { CliError, EXIT, type ExitCode } from './exitCodes'
 import type { CliIO } from './io'
@@ -134,6 +135,17 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<ExitCo
               io.stdout(`${formatAuditVerification(result).split('\n')[0]} — report written to ${out}`)
               return exitCode
             })
+    })
+
+  cli
+    .command(
+      'serve',
+      'Run the Curfew gateway: forward auth, reverse proxy, session protocol (needs @curfew/gateway)',
+    )
+    .option('--config <file>', 'The gateway config', { default: 'curfew.config.json' })
+    .example('curfew serve --config curfew.config.json')
+    .action((flags: Record<string, unknown>) => {
+      pending = runServe({ configPath: String(flags.config) }, io)
     })
 
   cli.help()
