@@ -148,7 +148,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     config,
     access,
     hooks: {
-      onSocketOpen: (socket) => sockets.add(socket),
+      onSocketOpen: (socket) => {
+        sockets.add(socket)
+        if (!socket.session) return
+        // The server is the final cut-off for long-lived connections too: the manager's watch fires at
+        // the session's deadline (re-checked with the store) or at once on any revoke, fleet-wide.
+        const unwatch = manager.watch(socket.session, ({ reason }) => {
+          socket.socket.close(4401, reason)
+        })
+        socket.socket.once('close', unwatch)
+      },
       onSocketClose: (socket: WebSocket) => {
         for (const entry of sockets) if (entry.socket === socket) sockets.delete(entry)
       },

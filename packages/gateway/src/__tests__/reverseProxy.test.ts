@@ -82,4 +82,42 @@ describe('reverse-proxy mode: the gateway itself in front of two plain apps', ()
     forged.cookies.set('curfew_session', 'B'.repeat(43))
     expect(await openSocket(forged)).toEqual({ status: 401 })
   })
+
+  async function liveSocket(
+    browser: Browser,
+  ): Promise<{ socket: WebSocket; closed: Promise<[number, string]> }> {
+    const opened = await openSocket(browser)
+    if (!('socket' in opened)) throw new Error(`upgrade refused with ${opened.status}`)
+    const closed = new Promise<[number, string]>((resolve) =>
+      opened.socket.once('close', (code, reason) => resolve([code, String(reason)])),
+    )
+    return { socket: opened.socket, closed }
+  }
+
+  it('cuts a proxied WebSocket with 4401 when its session is signed out elsewhere', async () => {
+    const browser = new Browser()
+    await browser.signIn(gateway.url, 'lin')
+    const { closed } = await liveSocket(browser)
+    const out = await browser.fetch(`${gateway.url}/session/logout`, {
+      method: 'POST',
+      headers: { origin: gateway.url },
+    })
+    expect(out.status).toBe(200)
+    expect(await closed).toEqual([4401, 'logout'])
+  })
+
+  it('cuts a proxied WebSocket with 4401 at the idle deadline, even while messages flow', async () => {
+    const browser = new Browser()
+    await browser.signIn(gateway.url, 'max')
+    const { socket, closed } = await liveSocket(browser)
+    // Socket messages are not activity: a chatty feed must not keep an absent user signed in.
+    socket.send('still here')
+    await new Promise((resolve) => socket.once('message', resolve))
+    clock.now += 10_001
+    // The watch's own timer would fire at the deadline; here the test clock jumps past it instead, so
+    // the next check of the session (a passive status check) finds it expired, and that audited end
+    // closes every watched socket of the session at once. No sleeps.
+    await browser.fetch(`${gateway.url}/session`)
+    expect(await closed).toEqual([4401, 'idle'])
+  })
 })
