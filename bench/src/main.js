@@ -1,4 +1,4 @@
-// `pnpm bench [--quick] [--only=http,store,tokens,scale,bundle,network,events]`: every bench against
+// `pnpm bench [--quick] [--only=http,store,tokens,scale,bundle,network,events,audit]`: every bench against
 // its anchor, measured in this run, printed as one table. See ../RESULTS.md for the latest full run.
 import { cpus, loadavg } from 'node:os'
 import { quick, wanted } from './lib/args.js'
@@ -41,6 +41,7 @@ try {
   await section('bundle', async () => (await import('./browser/bundle.js')).runBundle)
   await section('network', async () => (await import('./browser/network.js')).runNetwork)
   await section('events', async () => (await import('./browser/events.js')).runEvents)
+  await section('audit', async () => (await import('./audit/run.js')).runAudit)
 } finally {
   await client.quit()
   await redis.stop()

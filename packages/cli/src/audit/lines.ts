@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer'
 import { createReadStream } from 'node:fs'
 import { open } from 'node:fs/promises'
 
@@ -7,14 +8,32 @@ import { open } from 'node:fs/promises'
  * the per-line cost to a loop iteration instead of a promise.
  */
 export async function* lineBatches(path: string): AsyncGenerator<string[]> {
-  let rest = ''
-  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 256 * 1024 })
-  for await (const chunk of stream as AsyncIterable<string>) {
-    const parts = (rest + chunk).split('\n')
-    rest = parts.pop() ?? ''
-    if (parts.length) yield parts
+  // Bytes cut at newlines and decoded once: a multi-byte character never straddles a cut, only the
+  // partial line between two chunks is copied, and pure-ASCII chunks (the usual log) take the
+  // cheaper latin1 decoder.
+  let rest: Buffer | undefined
+  const stream = createReadStream(path, { highWaterMark: 1024 * 1024 })
+  for await (const read of stream as AsyncIterable<Buffer>) {
+    const first = read.indexOf(10)
+    if (first < 0) {
+      rest = rest ? Buffer.concat([rest, read]) : read
+      continue
+    }
+    const last = read.lastIndexOf(10)
+    const lines: string[] = [
+      decode(rest ? Buffer.concat([rest, read.subarray(0, first)]) : read.subarray(0, first)),
+    ]
+    if (last > first) {
+      for (const line of decode(read.subarray(first + 1, last)).split('\n')) lines.push(line)
+    }
+    rest = last + 1 < read.length ? read.subarray(last + 1) : undefined
+    yield lines
   }
-  if (rest !== '') yield [rest]
+  if (rest) yield [decode(rest)]
+}
+
+function decode(bytes: Buffer): string {
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8')
 }
 
 /** Opens and closes each file once, so an unreadable input is reported before any verdict. */

@@ -93,5 +93,6 @@ describe('curfew audit report', () => {
     } finally {
       await browser.close()
     }
-  })
+    // Chromium's start on a loaded 2-core machine can take most of the default 30 s.
+  }, 120_000)
 })
