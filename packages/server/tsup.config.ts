@@ -6,6 +6,7 @@ export default defineConfig({
     'adapters/express/index': 'src/adapters/express/index.ts',
     'adapters/fastify/index': 'src/adapters/fastify/index.ts',
     'adapters/fetch/index': 'src/adapters/fetch/index.ts',
+    'oidc/index': 'src/oidc/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -13,5 +14,5 @@ export default defineConfig({
   sourcemap: true,
   target: 'es2022',
   platform: 'node',
-  external: ['express', 'fastify', 'redis', 'ioredis', '@opentelemetry/api'],
+  external: ['openid-client', 'express', 'fastify', 'redis', 'ioredis', '@opentelemetry/api'],
 })
