@@ -1,6 +1,4 @@
 export { CHROMIUM_ARGS, chromiumPath, launchChromium } from './chromium'
-export type { DevIdp, DevIdpClient, DevIdpOptions } from './devIdp'
-export { startDevIdp } from './devIdp'
 export type { FetchApp } from './fetchBridge'
 export { serveFetchApp } from './fetchBridge'
 export { quiesce } from './quiesce'

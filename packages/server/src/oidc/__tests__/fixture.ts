@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { type DevIdp, launchChromium, startDevIdp } from '@curfew/testing'
+import { launchChromium } from '@curfew/testing'
+import { type DevIdp, startDevIdp } from '@curfew/testing/devIdp'
 import { Redis } from 'ioredis'
 import { exportJWK, generateKeyPair, type JWK } from 'jose'
 import type { Browser, Page } from 'playwright-core'
