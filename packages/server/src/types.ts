@@ -124,6 +124,18 @@ export interface SessionManager {
   revoke(tokenOrHandle: string, reason?: RevokeReason): Promise<boolean>
   /** Ends every session of a subject; resolves how many were ended. */
   revokeSubject(subject: string, reason?: RevokeReason): Promise<number>
+  /**
+   * GDPR Art. 17 (right to erasure): ends every live session of a subject (audited `session.revoked`,
+   * watches closed fleet-wide), then erases every record, tombstone, token id and index entry the store
+   * holds for it. Audited as `subject.forgotten` with the number of sessions erased and, only with
+   * `auditPseudonymKey`, the subject's pseudonym — never the subject in clear (the revoke events of this
+   * call carry no subject either). Resolves how many sessions (live or ended) were erased. Needs a store
+   * with `forgetSubject` (both built-in stores have it).
+   *
+   * @example
+   * await manager.forgetSubject('user-42') // after the user's erasure request
+   */
+  forgetSubject(subject: string): Promise<number>
   /** Live sessions of a subject. */
   list(subject: string): Promise<SessionInfo[]>
   /** A short JWT whose `exp` never outlives the session. Requires the `tokens` option. */

@@ -335,6 +335,38 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       return result.ended.length
     },
 
+    async forgetSubject(subject) {
+      if (typeof subject !== 'string' || subject.length === 0) return 0
+      const forget = store.forgetSubject?.bind(store)
+      if (!forget) {
+        throw new CurfewError({
+          code: 'invalid_option',
+          message:
+            'This store cannot forget a subject: give it a forgetSubject method (MemoryStore and RedisStore have one).',
+        })
+      }
+      // End the live sessions first, so their ends are audited once and their sockets close fleet-wide;
+      // the events leave the subject out — the reason for this call is to stop holding it.
+      const revoked = await guard(() =>
+        store.revokeSubject({ subject, reason: 'revoked', tombstoneTtl, ...withNow(inputNow()) }),
+      )
+      learn(revoked.now)
+      for (const tombstone of revoked.ended) {
+        const { subject: _erased, ...ended } = fromTombstone(tombstone)
+        audit({ type: 'session.revoked', time: revoked.now, ...ended, reason: 'revoked' })
+      }
+      const result = await guard(() => forget({ subject, ...withNow(inputNow()) }))
+      learn(result.now)
+      emit({
+        type: 'subject.forgotten',
+        time: result.now,
+        // Only a keyed pseudonym may name the subject (the emitter replaces it); without a key, nothing does.
+        ...(options.auditPseudonymKey === undefined ? {} : { subject }),
+        meta: { sessions: result.forgotten },
+      })
+      return result.forgotten
+    },
+
     async list(subject): Promise<SessionInfo[]> {
       if (typeof subject !== 'string' || subject.length === 0) return []
       const result = await guard(() => store.list({ subject, ...withNow(inputNow()) }))

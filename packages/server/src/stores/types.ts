@@ -191,6 +191,15 @@ export interface SessionStore {
   revoke(input: StoreRevokeInput): Promise<{ now: number; ended: StoredTombstone | null }>
   /** Ends every live session of a subject; returns the tombstones this call wrote. */
   revokeSubject(input: StoreRevokeSubjectInput): Promise<{ now: number; ended: StoredTombstone[] }>
+  /**
+   * Optional (needed by `manager.forgetSubject`): erases everything held for a subject — live records,
+   * tombstones, current and retired token ids, the subject index — so nothing of it remains. Resolves
+   * how many sessions were erased.
+   */
+  forgetSubject?(input: {
+    readonly subject: string
+    readonly now?: number
+  }): Promise<{ now: number; forgotten: number }>
   /** Records of a subject not yet ended by a tombstone (the manager judges them against the policy). */
   list(input: { readonly subject: string; readonly now?: number }): Promise<{
     now: number

@@ -184,6 +184,22 @@ export class MemoryStore implements SessionStore {
     return { now, ended }
   }
 
+  /** Erases every entry of a subject: records, tombstones, token ids and its index (GDPR Art. 17). */
+  async forgetSubject(input: { subject: string; now?: number }): Promise<{ now: number; forgotten: number }> {
+    const now = input.now ?? this.#clock()
+    let forgotten = 0
+    // Tombstones leave the subject index, so every entry is walked: O(n), fine for an erasure request.
+    // Deleting from a Map while iterating it is safe.
+    for (const entry of this.#sessions.values()) {
+      if (entry.session.subject !== input.subject) continue
+      // Its heap slot stays behind, holding only the handle, and is skipped when it comes due.
+      this.#drop(entry)
+      forgotten++
+    }
+    this.#subjects.delete(input.subject)
+    return { now, forgotten }
+  }
+
   async list(input: { subject: string; now?: number }): Promise<{ now: number; sessions: StoredSession[] }> {
     const now = input.now ?? this.#clock()
     const sessions: StoredSession[] = []
