@@ -7,6 +7,12 @@ import {
 } from '@curfew/server'
 import { fastifyCurfew } from '@curfew/server/fastify'
 import { createSessionHandler } from '@curfew/server/fetch'
+import {
+  createOidcRelyingParty,
+  type OidcRelyingParty,
+  RedisOidcSessionLinks,
+  RedisReplayStore,
+} from '@curfew/server/oidc'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type WebSocket from 'ws'
 import { createAccessCheck } from './access/checkAccess'
@@ -19,6 +25,7 @@ import { type ProxiedSocket, registerReverseProxy } from './proxy/reverseProxy'
 import { forwardAuthRoute } from './routes/forwardAuth'
 import { healthRoutes } from './routes/health'
 import { devSignInRoutes } from './signin/devSignIn'
+import { oidcRoutes } from './signin/oidcRoutes'
 import { signOutRoute } from './signin/signOut'
 import { createStore } from './store/createStore'
 
@@ -110,6 +117,35 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     throw error
   }
 
+  let rp: OidcRelyingParty | undefined
+  if (config.oidc) {
+    const { oidc } = config
+    const shared = store.redis
+      ? {
+          links: new RedisOidcSessionLinks({
+            client: store.redis,
+            ...(config.store !== 'memory' && config.store.prefix ? { prefix: config.store.prefix } : {}),
+          }),
+          replay: new RedisReplayStore({
+            client: store.redis,
+            ...(config.store !== 'memory' && config.store.prefix ? { prefix: config.store.prefix } : {}),
+          }),
+        }
+      : {}
+    rp = createOidcRelyingParty({
+      manager,
+      issuer: oidc.issuer,
+      clientId: oidc.clientId,
+      ...(oidc.clientSecret ? { clientSecret: oidc.clientSecret } : {}),
+      redirectUri: oidc.redirectUri,
+      secret: oidc.secret,
+      scope: oidc.scopes.join(' '),
+      ...(oidc.postLogoutRedirectUri ? { postLogoutRedirectUri: oidc.postLogoutRedirectUri } : {}),
+      allowInsecureRequests: oidc.allowInsecureRequests,
+      ...shared,
+    })
+  }
+
   const httpOptions = {
     cookie: config.cookie,
     allowedOrigins: config.allowedOrigins,
@@ -142,7 +178,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   forwardAuthRoute(app, access)
   withFormBodies(app, (scope) => {
     if (config.devSignIn) devSignInRoutes(scope, config)
-    signOutRoute(scope, config)
+    if (rp) oidcRoutes(scope, { config, rp })
+    signOutRoute(scope, config, rp)
   })
   await registerReverseProxy(app, {
     config,

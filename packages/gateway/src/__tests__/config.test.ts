@@ -35,6 +35,7 @@ describe('parseConfig', () => {
         clientId: 'curfew',
         clientSecret: 's3cret',
         redirectUri: 'https://app.example.com/curfew/callback',
+        secret: 'an-oidc-secret-of-at-least-32-characters',
       },
       upstream: [{ prefix: '/api', url: 'http://127.0.0.1:3000' }],
     })

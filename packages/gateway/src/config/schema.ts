@@ -110,6 +110,10 @@ export const gatewayConfigSchema = z
         scopes: z.array(z.string().min(1)).default(['openid', 'profile', 'email']),
         backchannelLogout: z.boolean().default(true),
         postLogoutRedirectUri: httpUrl.optional(),
+        /** Seals the sign-in transaction cookie and the IdP tokens kept per session. At least 32 bytes. */
+        secret: z.string().min(32, 'expected a secret of at least 32 characters'),
+        /** Allow an `http:` issuer (a loopback development IdP only). */
+        allowInsecureRequests: z.boolean().default(false),
       })
       .optional(),
     /**

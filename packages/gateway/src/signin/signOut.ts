@@ -1,13 +1,15 @@
+import type { OidcRelyingParty } from '@curfew/server/oidc'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { GATEWAY_PREFIX } from '../access/checkAccess'
 import type { GatewayConfig } from '../config/schema'
 import { safeReturnTo } from '../http/returnTo'
+import { oidcSignOut } from './oidcRoutes'
 
 /**
  * `POST /curfew/signout`: ends the session (reason `logout`, CSRF-checked like the session routes) and
  * returns to `rd` (303), or answers JSON when asked. Ends it for every app behind the gateway at once.
  */
-export function signOutRoute(app: FastifyInstance, config: GatewayConfig): void {
+export function signOutRoute(app: FastifyInstance, config: GatewayConfig, rp?: OidcRelyingParty): void {
   const hostOf = (request: FastifyRequest) =>
     (
       request.headers['x-forwarded-host']?.toString().split(',')[0]?.trim() ??
@@ -16,6 +18,23 @@ export function signOutRoute(app: FastifyInstance, config: GatewayConfig): void 
     ).toLowerCase()
   app.post(`${GATEWAY_PREFIX}/signout`, { bodyLimit: 4096 }, async (request, reply) => {
     reply.header('cache-control', 'no-store')
+    if (rp) {
+      // Same cross-site rule as the session routes: a foreign page must not sign the user out.
+      const origin = request.headers.origin
+      if (origin !== undefined && origin !== 'null') {
+        let originHost = ''
+        try {
+          originHost = new URL(origin).host.toLowerCase()
+        } catch {}
+        const known = config.allowedOrigins.some((o) => new URL(o).origin === origin)
+        if (originHost !== hostOf(request) && !known) {
+          return reply
+            .code(403)
+            .send({ error: 'csrf', reason: 'cross_site', message: 'Cross-site sign-out refused.' })
+        }
+      }
+      return oidcSignOut({ rp, config, request, reply })
+    }
     const outcome = await reply.signOut()
     if (!outcome.ok) return reply.code(outcome.httpStatus).send(outcome.body)
     const query = request.query as Record<string, unknown>

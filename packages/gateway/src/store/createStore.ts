@@ -5,6 +5,8 @@ import type { GatewayConfig } from '../config/schema'
 /** The configured store, with what the gateway needs around it: readiness and shutdown. */
 export interface GatewayStore {
   store: SessionStore
+  /** The Redis client the gateway owns (for the OIDC links and replay stores), if any. */
+  redis?: Redis | Cluster
   /** Waits (at most `timeoutMs`) for the first connection, so the first requests do not fail needlessly. */
   connected(timeoutMs: number): Promise<boolean>
   /** Resolves `true` while the store answers. Never throws, never waits longer than `timeoutMs`. */
@@ -75,6 +77,7 @@ export function createStore(
   })
   return {
     store,
+    redis: client,
     connected: (timeoutMs) =>
       withTimeout(
         new Promise<boolean>((resolve) => {
