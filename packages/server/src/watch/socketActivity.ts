@@ -10,12 +10,13 @@ export interface SocketActivityOptions {
 
 /**
  * Counting user actions on a long-lived connection as activity, throttled like HTTP activity: at most
- * one store call per `touchInterval` (at least one second), never rotating the token (the socket has no
+ * one store call per `touchInterval` (and at most about ten per idle timeout, one a second at most), never rotating the token (the socket has no
  * way to hand a new cookie to the browser). Returns the function to call on each user action.
  */
 export function createSocketActivity(manager: SessionManager, options: SocketActivityOptions): () => void {
-  const touchInterval = manager.policies.get(options.policy)?.touchInterval ?? 0
-  const gap = Math.max(touchInterval, 1000)
+  const policy = manager.policies.get(options.policy)
+  // Like the store's own throttle, and never more than about ten store calls per idle period.
+  const gap = Math.max(policy?.touchInterval ?? 0, Math.min(1000, (policy?.idleTimeout ?? 0) / 10))
   let last = Number.NEGATIVE_INFINITY
   let inFlight = false
   return () => {

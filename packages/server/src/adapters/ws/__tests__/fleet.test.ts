@@ -1,0 +1,98 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdir } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { spareRedis } from '@curfew/testing'
+import { build } from 'esbuild'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createSessionManager } from '../../../manager/createSessionManager'
+import { connectIoRedis, deletePrefix, uniquePrefix } from '../../../stores/redis/__tests__/helpers'
+import { commandSender } from '../../../stores/redis/client'
+import { RedisStore } from '../../../stores/redis/redisStore'
+import { openSocket, startApp } from './harness'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const cleanups: Array<() => Promise<void> | void> = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+/** Server B in its own process: the child bundled from source (workspace packages inlined). */
+async function startChild(env: Record<string, string>): Promise<{ port: number; child: ChildProcess }> {
+  const outfile = join(here, '../../../../node_modules/.cache/curfew-ws-fleet-child.mjs')
+  await mkdir(dirname(outfile), { recursive: true })
+  await build({
+    entryPoints: [join(here, 'fleetChild.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile,
+    conditions: ['@curfew/source'],
+    external: ['ws', 'ioredis', 'redis', 'express', 'fastify'],
+    logLevel: 'error',
+  })
+  const child = spawn(process.execPath, [outfile], {
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  })
+  cleanups.push(() => {
+    child.kill('SIGKILL')
+  })
+  const [line] = (await once(child.stdout!, 'data')) as [Buffer]
+  return { port: Number(String(line).trim()), child }
+}
+
+describe('@curfew/server/ws across a fleet', () => {
+  it('closes a socket held by server B (another process) within 1 s of a revoke on server A', async () => {
+    const prefix = uniquePrefix()
+    const { port } = await startChild({ CURFEW_PREFIX: prefix })
+    const conn = await connectIoRedis()
+    const a = createSessionManager({
+      policy: { idleTimeout: '1m', absoluteTimeout: '1h' },
+      store: new RedisStore({ client: conn.client, prefix }),
+    })
+    cleanups.push(async () => {
+      await a.close()
+      await deletePrefix(conn.client, prefix)
+      conn.close()
+    })
+    const { token } = await a.create({ subject: 'u1' })
+    const socket = await openSocket(`ws://127.0.0.1:${port}/live`, { cookie: `curfew_session=${token}` })
+    // B subscribes with its first watch; wait for that before revoking so the notice is what closes it.
+    const send = commandSender(conn.client)
+    while (Number(((await send(['PUBSUB', 'NUMSUB', `${prefix}ends`])) as [string, number])[1]) === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    const revokedAt = Date.now()
+    await a.revoke(token)
+    const closed = await socket.closed
+    expect(closed).toMatchObject({ code: 4401, reason: 'revoked' })
+    expect(closed.at - revokedAt).toBeLessThan(1000)
+  })
+
+  it('leaves no socket open past its deadline while Redis is down', async () => {
+    const spare = await spareRedis({ persist: true })
+    const conn = await connectIoRedis(spare.url)
+    const manager = createSessionManager({
+      policy: { idleTimeout: '2s', absoluteTimeout: '1m', touchInterval: 0 },
+      store: new RedisStore({ client: conn.client, prefix: uniquePrefix() }),
+    })
+    const app = await startApp(manager)
+    cleanups.push(async () => {
+      await app.close()
+      await manager.close()
+      conn.close()
+      await spare.dispose()
+    })
+    const sessions = [await app.login(), await app.login()]
+    const sockets = await Promise.all(sessions.map(({ cookie }) => openSocket(app.wsUrl, { cookie })))
+    await spare.stop()
+    const closes = await Promise.all(sockets.map((socket) => socket.closed))
+    for (const [i, closed] of closes.entries()) {
+      expect(closed).toMatchObject({ code: 4401, reason: 'idle' })
+      expect(closed.at - sessions[i]!.status.idleExpiresAt).toBeLessThan(1000)
+    }
+  })
+})
