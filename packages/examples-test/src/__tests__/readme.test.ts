@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { EXAMPLES, exampleDir } from '../paths'
+
+function between(text: string, start: string, end: string): string {
+  const from = text.indexOf(start)
+  const to = text.indexOf(end, from + start.length)
+  if (from < 0 || to < 0) throw new Error(`markers ${start} … ${end} not found`)
+  return text.slice(from + start.length, to).trim()
+}
+
+describe('root README', () => {
+  it('shows, as "the server in ten lines", exactly the code examples/express4 runs', () => {
+    const readme = readFileSync(join(EXAMPLES, '../README.md'), 'utf8')
+    const server = readFileSync(join(exampleDir('express4'), 'server.js'), 'utf8')
+    const shown = between(between(readme, '### The server in ten lines', '\n### '), '```js', '```')
+    const ran = server.slice(
+      server.indexOf('\n', server.indexOf('// README:start')) + 1,
+      server.indexOf('// README:end'),
+    )
+    expect(shown).toBe(ran.trim())
+  })
+})

@@ -1,0 +1,21 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { describe, expect, it } from 'vitest'
+import { installExample } from '../install'
+import { exampleDir } from '../paths'
+import { step } from '../timing'
+
+const dir = exampleDir('typescript')
+
+describe('examples/typescript', () => {
+  it('compiles CommonJS (node16) and ESM (node16, bundler) consumers with skipLibCheck off on TypeScript 5.9 and 7', async () => {
+    await step('typescript: npm install', () => installExample(dir))
+    const result = await step('typescript: consumer matrix', () =>
+      promisify(execFile)(process.execPath, ['check.mjs'], { cwd: dir }).catch(
+        (error: { stdout: string; code: number }) => ({ stdout: error.stdout, failed: true }),
+      ),
+    )
+    process.stdout.write(result.stdout)
+    expect('failed' in result ? result.stdout : '').toBe('')
+  })
+})
