@@ -5,6 +5,7 @@ import { loadPolicyFile, nodeIO, verifyAuditLogs } from '@curfew/cli'
 
 const [mode, file, policyFile] = process.argv.slice(2)
 const started = performance.now()
+const cpuAtStart = process.cpuUsage()
 let outcome
 if (mode === 'verify') {
   const policies = await loadPolicyFile(policyFile, nodeIO)
@@ -20,4 +21,6 @@ if (mode === 'verify') {
   outcome = { lines }
 }
 const ms = performance.now() - started
-process.stdout.write(JSON.stringify({ ms, maxRssMB: process.resourceUsage().maxRSS / 1024, ...outcome }))
+const cpu = process.cpuUsage(cpuAtStart)
+const cpuMs = (cpu.user + cpu.system) / 1000
+process.stdout.write(JSON.stringify({ ms, cpuMs, maxRssMB: process.resourceUsage().maxRSS / 1024, ...outcome }))

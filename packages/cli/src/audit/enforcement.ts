@@ -82,9 +82,12 @@ export function createEnforcementChecker(options: {
   let sweepAt = 0
 
   const violation = (v: Omit<AuditViolation, 'file' | 'line'>, ref: LineRef) => report({ ...v, ...ref })
+  const keepGaps = options.onSessionDone !== undefined
   const done = (s: SessionState) => {
     settleRefusal(s, Number.POSITIVE_INFINITY)
     options.onSessionDone?.(s)
+    // An ended session is kept only to catch a second end event: its gaps can go.
+    s.gaps = []
   }
 
   // Services log independently, so at one instant a refusal on one may precede the end event on
@@ -209,7 +212,7 @@ export function createEnforcementChecker(options: {
         )
       }
       if (ACTIVITY.has(type) && time > s.lastActivity) {
-        if (s.evidence) s.gaps.push(time - s.lastActivity)
+        if (s.evidence && keepGaps) s.gaps.push(time - s.lastActivity)
         s.lastActivity = time
       }
       s.lastAccepted = Math.max(s.lastAccepted, time)
@@ -243,7 +246,7 @@ export function createEnforcementChecker(options: {
           ref,
         )
       }
-      if (reason === 'idle' && s.evidence) s.gaps.push(time - s.lastActivity)
+      if (reason === 'idle' && s.evidence && keepGaps) s.gaps.push(time - s.lastActivity)
       s.end = { reason, time }
       s.endRef = ref
       live.delete(handle)
