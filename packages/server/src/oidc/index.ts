@@ -11,4 +11,6 @@ export type {
 export { createOidcRelyingParty } from './relyingParty'
 export type { MemoryReplayStoreOptions, RedisReplayStoreOptions, ReplayStore } from './replayStore'
 export { MemoryReplayStore, RedisReplayStore } from './replayStore'
+export type { OidcRoute, OidcRouteContext } from './routes'
+export { handleOidcRoute, matchOidcRoute } from './routes'
 export type { IdpSessionCheck, OidcCallbackFailureReason, OidcCallbackResult, OidcReply } from './types'

@@ -8,3 +8,5 @@ export type {
   SignedOut,
 } from './handler'
 export { createSessionHandler } from './handler'
+export type { OidcHandlerOptions } from './oidc'
+export { createOidcHandler } from './oidc'
