@@ -133,8 +133,8 @@ describe('fetch adapter: createOidcHandler against a real OpenID Provider', () =
   })
 
   it('signs out through the IdP (POST /auth/logout → end_session_endpoint → back home)', async () => {
+    // Signed in, the page shows /session; the form posts from there and must end back at /.
     const { context, page } = await signIn('quinn')
-    await page.goto(`${origin}/`)
     await page.evaluate(() => {
       const form = document.createElement('form')
       form.method = 'POST'
