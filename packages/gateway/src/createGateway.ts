@@ -158,7 +158,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const app = Fastify({
     logger: false,
     // Forward auth sits on every request of every service: refuse hostile sizes before any work.
-    maxParamLength: 256,
+    routerOptions: { maxParamLength: 256 },
     bodyLimit: 64 * 1024 * 1024,
     requestTimeout: 120_000,
     return503OnClosing: true,
