@@ -1,4 +1,4 @@
-// `pnpm bench [--quick] [--only=http,gateway,store,tokens,scale,bundle,network,events,audit,oidc]`: every bench against
+// `pnpm bench [--quick] [--only=http,gateway,store,tokens,scale,bundle,network,events,audit,oidc,live]`: every bench against
 // its anchor, measured in this run, printed as one table. See ../RESULTS.md for the latest full run.
 import { cpus, loadavg } from 'node:os'
 import { quick, wanted } from './lib/args.js'
@@ -44,6 +44,7 @@ try {
   await section('events', async () => (await import('./browser/events.js')).runEvents)
   await section('audit', async () => (await import('./audit/run.js')).runAudit)
   await section('oidc', async () => (await import('./oidc/run.js')).runOidc)
+  await section('live', async () => (await import('./live/run.js')).runLive)
 } finally {
   await client.quit()
   await redis.stop()

@@ -1,0 +1,119 @@
+// Live connections: N WebSockets held open on one process, each watched until its session ends
+// (`@curfew/server/ws`). Measured: heap per watched session against the heap of the open socket itself,
+// CPU while every socket sits idle (one shared timer: should be ≈ 0) against the same sockets unwatched,
+// and the time from one revokeSubject to the last socket closed against closing them all directly.
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { createServer } from 'node:http'
+import { createInterface } from 'node:readline'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
+import { createSessionManager, MemoryStore } from '@curfew/server'
+import { sessionUpgrade } from '@curfew/server/ws'
+import { WebSocketServer } from 'ws'
+import { fmt } from '../lib/stats.js'
+
+const here = new URL('.', import.meta.url)
+
+setFlagsFromString('--expose-gc')
+const gc = runInNewContext('gc')
+
+function heap() {
+  gc()
+  gc()
+  return process.memoryUsage().heapUsed
+}
+
+async function idleCpu(ms) {
+  const start = process.cpuUsage()
+  await new Promise((resolve) => setTimeout(resolve, ms))
+  const used = process.cpuUsage(start)
+  return (used.user + used.system) / 1000 / ms // CPU ms per wall ms
+}
+
+/** Starts the server, opens `count` sockets from a child process; `watch` picks the upgrade handler. */
+async function scenario({ count, watch }) {
+  const manager = createSessionManager({
+    policy: { idleTimeout: '15m', absoluteTimeout: '12h' },
+    store: new MemoryStore(),
+  })
+  const tokens = []
+  for (let i = 0; i < count; i++) tokens.push((await manager.create({ subject: 'bench-user' })).token)
+  const server = createServer((_req, res) => res.end())
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false })
+  const before = heap()
+  if (watch) server.on('upgrade', sessionUpgrade(manager, { wss }))
+  else server.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, () => {}))
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const child = spawn(process.execPath, [new URL('clients.js', here).pathname], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  })
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
+  child.stdin.write(`${JSON.stringify({ url: `ws://127.0.0.1:${server.address().port}/live`, tokens })}\n`)
+  const opened = (await lines.next()).value
+  if (opened !== 'open') throw new Error(`live bench: clients said ${opened}`)
+  const heapPerSocket = (heap() - before) / count
+  const cpu = await idleCpu(2000)
+  const started = performance.timeOrigin + performance.now()
+  if (watch) await manager.revokeSubject('bench-user')
+  else for (const ws of wss.clients) ws.close(4401, 'revoked')
+  const [, lastClosed, codes] = (await lines.next()).value.split(' ')
+  child.kill()
+  wss.close()
+  server.close()
+  await manager.close()
+  return { heapPerSocket, cpu, closeMs: Number(lastClosed) - started, codes: JSON.parse(codes) }
+}
+
+export async function runLive({ quick }) {
+  const count = quick ? 1000 : 10_000
+  const plain = await scenario({ count, watch: false })
+  const watched = await scenario({ count, watch: true })
+  if (watched.codes['4401'] !== count)
+    throw new Error(`live bench: close codes ${JSON.stringify(watched.codes)}`)
+  const watchBytes = watched.heapPerSocket - plain.heapPerSocket
+  const n = fmt.int(count)
+  return {
+    rows: [
+      {
+        section: 'Live',
+        name: `heap per open ws socket, unwatched (${n} sockets)`,
+        value: `${fmt.int(plain.heapPerSocket)} B`,
+        ratio: '1.00× socket',
+      },
+      {
+        section: 'Live',
+        name: `heap added per watched session (session + watch + auth state)`,
+        value: `${fmt.int(watchBytes)} B`,
+        ratio: `${fmt.x(watchBytes / plain.heapPerSocket)} socket`,
+      },
+      {
+        section: 'Live',
+        name: `idle CPU, ${n} sockets unwatched (2 s)`,
+        value: `${(plain.cpu * 100).toFixed(2)} %`,
+        ratio: '',
+      },
+      {
+        section: 'Live',
+        name: `idle CPU, ${n} sockets watched (one timer, no polling)`,
+        value: `${(watched.cpu * 100).toFixed(2)} %`,
+        ratio: `+${((watched.cpu - plain.cpu) * 100).toFixed(2)} pt`,
+        target: '≈ 0',
+        met: watched.cpu - plain.cpu < 0.01,
+      },
+      {
+        section: 'Live',
+        name: `close all ${n} sockets directly (wss.clients → close)`,
+        value: `${fmt.int(plain.closeMs)} ms`,
+        ratio: '1.00× direct',
+      },
+      {
+        section: 'Live',
+        name: `revokeSubject → last of ${n} watched sockets closed (4401)`,
+        value: `${fmt.int(watched.closeMs)} ms`,
+        ratio: `${fmt.x(watched.closeMs / plain.closeMs)} direct`,
+      },
+    ],
+  }
+}
