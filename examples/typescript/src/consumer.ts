@@ -6,6 +6,7 @@ import { SessionTimeoutDialog, SessionTimeoutProvider, useSessionTimeout } from 
 import { createSessionManager, type SessionInfo, verifyAccessToken } from '@curfew/server'
 import { sessionMiddleware, sessionRoutes, signIn } from '@curfew/server/express'
 import { createSessionHandler } from '@curfew/server/fetch'
+import { createOidcRelyingParty, MemoryOidcSessionLinks } from '@curfew/server/oidc'
 import express from 'express'
 import { Hono } from 'hono'
 
@@ -41,4 +42,6 @@ export const checks = [
   SessionTimeoutDialog,
   SessionTimeoutProvider,
   useSessionTimeout,
+  createOidcRelyingParty,
+  new MemoryOidcSessionLinks(),
 ]
