@@ -4,13 +4,15 @@ const esm = (config) => ({ ...config, format: 'esm' })
 
 export default [
   {
-    name: '@curfew/client own code (broadcast-channel and @curfew/core excluded; target 3 KB, issue 4)',
+    // Target 3 KB (issue 4) no longer met: 2.98 kB before issue 12 split the closure into named rules
+    // (objects with property names a minifier cannot shorten) and issue 16 added the socket end notices.
+    name: '@curfew/client own code (broadcast-channel and @curfew/core excluded; target 3 KB not met, see README)',
     path: 'dist/index.js',
     import: '{ createSessionClient }',
     gzip: true,
     ignore: ['broadcast-channel', '@curfew/core'],
     modifyEsbuildConfig: esm,
-    limit: '3 KB',
+    limit: '3.7 KB',
   },
   {
     name: '@curfew/client with the parts of @curfew/core it uses (broadcast-channel excluded)',

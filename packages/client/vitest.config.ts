@@ -7,7 +7,16 @@ export default defineConfig({
     projects: [
       {
         ...sourceResolve,
-        test: { name: 'unit', include: ['src/**/__tests__/*.test.ts'] },
+        test: {
+          name: 'unit',
+          include: ['src/**/__tests__/*.test.ts'],
+          // Type tests (`*.test-d.ts`): the public types, checked by tsc with `expectTypeOf`.
+          typecheck: {
+            enabled: true,
+            include: ['src/**/__tests__/*.test-d.ts'],
+            tsconfig: './tsconfig.json',
+          },
+        },
       },
       {
         // Real Chromium against a real server over HTTP; one file at a time (two cores are shared).

@@ -9,5 +9,7 @@ export default defineConfig({
     setupFiles: ['./vitest.setup.ts'],
     env: { CURFEW_REACT_MAJOR: '19' },
     testTimeout: 20_000,
+    // Type tests (`*.test-d.tsx`): the public types, checked by tsc with `expectTypeOf`.
+    typecheck: { enabled: true, include: ['src/**/__tests__/*.test-d.tsx'], tsconfig: './tsconfig.json' },
   },
 })

@@ -5,7 +5,7 @@ import { formatSessionHeader, parseSessionHeader } from './core'
 export type EndReason = SessionError['reason']
 
 /** What this tab knows of the session, in server time. Shared with other tabs as is. */
-export interface Known extends SessionHeader {
+export interface SessionState extends SessionHeader {
   subject?: string
   idleTimeout?: number
   warnBefore?: number
@@ -28,23 +28,23 @@ const time = (value: unknown): value is number => Number.isSafeInteger(value) &&
  * one validator for both ways the server states a session. Only checked fields are kept, so nothing
  * unvalidated (an access token, say) reaches other tabs.
  */
-export function parseStatus(body: unknown): Known | null {
+export function parseStatus(body: unknown): SessionState | null {
   const b = Object(body) as Loose
   const policy = Object(b.policy) as Loose
-  let known: Known | null = null
+  let state: SessionState | null = null
   try {
-    known = parseSessionHeader(formatSessionHeader(b as never))
+    state = parseSessionHeader(formatSessionHeader(b as never))
   } catch {
     // A value whose string form throws: malformed.
   }
-  if (known) {
-    if (typeof b.subject === 'string') known.subject = b.subject
+  if (state) {
+    if (typeof b.subject === 'string') state.subject = b.subject
     if (time(policy.idleTimeout) && time(policy.warnBefore)) {
-      known.idleTimeout = policy.idleTimeout
-      known.warnBefore = policy.warnBefore
+      state.idleTimeout = policy.idleTimeout
+      state.warnBefore = policy.warnBefore
     }
   }
-  return known
+  return state
 }
 
 /** Validates a 401 `SessionError` body (never throws). */

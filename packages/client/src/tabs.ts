@@ -1,12 +1,16 @@
+import type { Held, News } from './news'
 import { noop } from './noop'
-import type { EndReason, Known } from './parse'
+import type { EndReason, SessionState } from './parse'
 
-/** What tabs tell each other. Short keys: these cross a channel many times a minute. */
+/**
+ * What tabs tell each other. Short keys: these cross a channel many times a minute, and they stay as
+ * they are, since tabs of two versions of an app share the channel during a deploy.
+ */
 export type TabMessage =
-  /** State, from whichever tab learned it; `stamp` orders messages by server time. */
+  /** State, from whichever tab learned it: `known` is the state, `stamp` its server time. */
   | {
       k: 'state'
-      known: Known | null
+      known: SessionState | null
       ended: EndReason | null
       stamp: number
       offset: number
@@ -67,3 +71,26 @@ export function joinTabs(options: TabsOptions): Tabs {
     },
   }
 }
+
+/**
+ * The state message a tab shares: what it holds, its clock offset and the latest report (so a new
+ * leader does not report activity again).
+ *
+ * @example
+ * tabs.post(stateMessage({ held, offset, reportedAt }))
+ */
+export const stateMessage = (input: { held: Held; offset: number; reportedAt: number }): TabMessage => ({
+  k: 'state',
+  known: input.held.state,
+  ended: input.held.ended,
+  stamp: input.held.stateTime,
+  offset: input.offset,
+  reportedAt: input.reportedAt,
+})
+
+/** The news in a state message. */
+export const messageNews = (message: Extract<TabMessage, { k: 'state' }>): News => ({
+  state: message.known,
+  ended: message.ended,
+  at: message.stamp,
+})

@@ -1,6 +1,6 @@
 import { CLIENT_HEADER, PASSIVE_HEADER } from './core'
 import { noop } from './noop'
-import { type Ended, type Known, parseEnded, parseStatus } from './parse'
+import { type Ended, parseEnded, parseStatus, type SessionState } from './parse'
 import type { SessionClientOptions, TimerProvider } from './types'
 
 export type Call = 'check' | 'activity' | 'refresh' | 'logout'
@@ -15,7 +15,7 @@ export interface TransportOptions extends Pick<SessionClientOptions, 'credential
 
 /** An answer and the local time its request left, for the clock offset. */
 export interface Reply {
-  body: Known | Ended
+  body: SessionState | Ended
   sentAt: number
 }
 

@@ -102,10 +102,15 @@ export interface SessionClient {
   /** Removes every timer and listener and leaves the tab group. */
   stop(): Promise<void>
   getSnapshot(): SessionSnapshot
+  /**
+   * Calls `listener` when the snapshot changes in anything but `remainingMs`: a component that shows
+   * the status does not re-render once a second while a countdown is shown elsewhere.
+   */
   subscribe(listener: () => void): () => void
   /**
    * Like `subscribe`, and while at least one such listener exists the snapshot's `remainingMs` is
-   * refreshed on every whole second of the countdown (one timer to the next second, no tick counting).
+   * refreshed on every whole second of the countdown (one timer to the next second, no tick counting);
+   * these listeners hear those changes too.
    */
   subscribeCountdown(listener: () => void): () => void
   /** "Stay signed in": `POST /session/refresh`, single-flight across tabs. */
@@ -118,6 +123,28 @@ export interface SessionClient {
   handleResponse<R extends Response>(response: R): R
   /** `fetch` that passes every response through `handleResponse`. */
   fetch: typeof fetch
+  /**
+   * Reads a WebSocket's close event: code 4401 is `@curfew/server` ending the socket with the session
+   * (the reason says why: `idle`, `absolute`, `revoked`, `logout`, `idp_logout`, …), which ends the
+   * session in every tab like a 401 `session_expired`. Returns whether it was such a close; any other
+   * close is left to the app (reconnect, say).
+   *
+   * @example
+   * socket.addEventListener('close', (event) => {
+   *   if (!client.handleClose(event)) reconnectLater()
+   * })
+   */
+  handleClose(event: { code: number; reason: string }): boolean
+  /**
+   * The server's end notice on a stream that is not a WebSocket: a server-sent `curfew-expired` event or
+   * a Socket.IO `curfew:expired` event, with the end reason. Ends the session in every tab like a 401
+   * `session_expired`.
+   *
+   * @example
+   * new EventSource('/api/feed').addEventListener('curfew-expired', (e) => client.handleExpired(e.data))
+   * socket.on('curfew:expired', (reason) => client.handleExpired(reason))
+   */
+  handleExpired(reason?: string): void
 }
 
 export type { SessionStatus }

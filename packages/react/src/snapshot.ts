@@ -11,26 +11,11 @@ let unknown: SessionSnapshot | undefined
  */
 export const unknownSnapshot = (): SessionSnapshot => (unknown ??= createSessionClient().getSnapshot())
 
-// While a countdown is watched, the client republishes its snapshot every second with only
-// `remainingMs` changed. Components that read the whole snapshot keep the one they have, so they
-// re-render on real changes only (a status badge must not re-render every second).
-const shown = new WeakMap<SessionClient, SessionSnapshot>()
-
-function stableSnapshot(client: SessionClient): SessionSnapshot {
-  const next = client.getSnapshot()
-  const last = shown.get(client)
-  if (
-    last &&
-    (Object.keys(next) as Array<keyof SessionSnapshot>).every(
-      (k) => k === 'remainingMs' || last[k] === next[k],
-    )
-  )
-    return last
-  shown.set(client, next)
-  return next
-}
-
+/**
+ * The client's snapshot. The client keeps it stable while only the time left moves (it calls
+ * `subscribe` listeners on other changes only), so a status badge does not re-render every second.
+ */
 export function useSnapshot(client: SessionClient): SessionSnapshot {
   const subscribe = useMemo(() => (listener: () => void) => client.subscribe(listener), [client])
-  return useSyncExternalStore(subscribe, () => stableSnapshot(client), unknownSnapshot)
+  return useSyncExternalStore(subscribe, () => client.getSnapshot(), unknownSnapshot)
 }

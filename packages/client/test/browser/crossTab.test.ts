@@ -105,6 +105,29 @@ describe('@curfew/client in Chromium, several tabs of one browser, against @curf
     await context.close()
   })
 
+  // Issue 16: a WebSocket the server closes with 4401 (here the browser's own CloseEvent, as a socket's
+  // `close` listener receives it) ends the session in every tab, like a 401 session_expired.
+  it('ends every tab when one tab hears its socket closed with 4401', async () => {
+    const context = await signedInContext(browser, server, 'erin')
+    const pages = [
+      await openTab({ context, server, name: 'A', user: 'erin' }),
+      await openTab({ context, server, name: 'B', user: 'erin' }),
+    ]
+    const { followers } = await leaderAndFollower(pages)
+    await server.manager.revokeSubject('erin')
+    const [ours, other] = await followers[0]!.evaluate(() => [
+      window.curfew.handleClose(new CloseEvent('close', { code: 4401, reason: 'revoked' })),
+      window.curfew.handleClose(new CloseEvent('close', { code: 1006 })),
+    ])
+    expect([ours, other]).toEqual([true, false])
+    await context.clock.runFor(100)
+    await quiesce(pages)
+    for (const page of pages) await expect.poll(async () => (await snapshot(page)).status).toBe('expired')
+    for (const page of pages)
+      expect(await snapshot(page)).toMatchObject({ reason: 'revoked', canExtend: false })
+    await context.close()
+  })
+
   it('hands over to another tab when the leader closes, without a gap', async () => {
     const context = await signedInContext(browser, server, 'carol')
     const pages = [

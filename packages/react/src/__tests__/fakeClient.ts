@@ -11,7 +11,7 @@ export function createFakeClient() {
   const countdownListeners = new Set<() => void>()
   let timer: ReturnType<typeof setTimeout> | undefined
   // Like the real client: while anyone listens to the countdown during the warning, republish the
-  // snapshot with a fresh `remainingMs` on each whole second, notifying every listener.
+  // snapshot with a fresh `remainingMs` on each whole second, notifying the countdown listeners only.
   const tick = () => {
     clearTimeout(timer)
     timer = undefined
@@ -19,7 +19,7 @@ export function createFakeClient() {
     const remainingMs = Math.max(0, snapshot.expiresAt - Date.now())
     if (remainingMs !== snapshot.remainingMs) {
       snapshot = { ...snapshot, remainingMs }
-      for (const listener of listeners) listener()
+      for (const listener of countdownListeners) listener()
     }
     if (remainingMs > 0) timer = setTimeout(tick, remainingMs % 1000 || 1000)
   }
