@@ -226,7 +226,7 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
       // Any tab ends the session itself (a logout never waits for a leader) and tells the others.
       await call('logout')
       // Offline or refused: end here anyway; the server refuses the session when it next sees it.
-      if (!held.ended && take({ ...held, ended: 'logout', at: held.stateTime })) shareState()
+      if (!held.ended && take({ ...held, ended: 'logout' })) shareState()
     },
     handleResponse(response) {
       const news = headerNews(response, held.state)

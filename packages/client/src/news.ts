@@ -14,13 +14,8 @@ export interface Held {
   switched: boolean
 }
 
-/** News of the session: from a server answer, another tab, an app response or a socket. */
-export interface News {
-  state: SessionState | null
-  ended: EndReason | null
-  /** Server time the news is from. */
-  at: number
-}
+/** News of the session (from a server answer, another tab, an app response or a socket), with its server time. */
+export type News = Pick<Held, 'state' | 'ended' | 'stateTime'>
 
 /** What a tab holds before any news. */
 export const nothingHeld = (): Held => ({
@@ -37,10 +32,10 @@ export const nothingHeld = (): Held => ({
  * so the next answer says only `missing`: the reason learned first (idle, absolute, revoked…) is kept.
  *
  * @example
- * withNews(nothingHeld(), { state, ended: null, at: state.serverTime }) // { state, owner: state.subject, … }
+ * withNews(nothingHeld(), { state, ended: null, stateTime: state.serverTime }) // { state, owner: state.subject, … }
  */
 export function withNews(held: Held, news: News): Held | null {
-  if (news.at < held.stateTime) return null
+  if (news.stateTime < held.stateTime) return null
   const { state } = news
   let { owner, switched } = held
   if (state?.state === 'active') {
@@ -48,7 +43,7 @@ export function withNews(held: Held, news: News): Held | null {
     switched = state.subject !== owner
   }
   const ended = news.ended === 'missing' && held.ended ? held.ended : news.ended
-  return { state, ended, stateTime: news.at, owner, switched }
+  return { ...news, ended, owner, switched }
 }
 
 /**
@@ -56,10 +51,10 @@ export function withNews(held: Held, news: News): Held | null {
  * no deadlines: the session `state` held is over.
  *
  * @example
- * answerNews({ state: 'expired', reason: 'idle', serverTime }, held.state) // { state: held.state, ended: 'idle', at: serverTime }
+ * answerNews({ state: 'expired', reason: 'idle', serverTime }, held.state) // { state: held.state, ended: 'idle', stateTime: serverTime }
  */
 export const answerNews = (body: SessionState | Ended, state: SessionState | null): News => ({
   state: 'expiresAt' in body ? body : state,
   ended: body.state === 'expired' ? (body.reason ?? 'unknown') : null,
-  at: body.serverTime,
+  stateTime: body.serverTime,
 })

@@ -92,5 +92,5 @@ export const stateMessage = (input: { held: Held; offset: number; reportedAt: nu
 export const messageNews = (message: Extract<TabMessage, { k: 'state' }>): News => ({
   state: message.known,
   ended: message.ended,
-  at: message.stamp,
+  stateTime: message.stamp,
 })

@@ -57,6 +57,8 @@ export function createFakeClient() {
     },
     refreshStatus: async () => snapshot,
     handleResponse: <R extends Response>(response: R) => response,
+    handleClose: (event: { code: number; reason: string }) => event.code === 4401,
+    handleExpired: () => {},
     fetch: (() => Promise.reject(new Error('not used'))) as typeof fetch,
     /** Publishes a new snapshot; `remainingMs` is derived from `expiresAt` and the (fake) clock. */
     set(patch: Partial<SessionSnapshot>) {
