@@ -28,6 +28,7 @@ export async function startDemo(env: { idle: string; absolute: string; warn: str
   const server: Server = await new Promise((resolve) => {
     const s = demo.app.listen(0, '127.0.0.1', () => resolve(s))
   })
+  server.on('upgrade', demo.upgrade)
   const { port } = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}`,

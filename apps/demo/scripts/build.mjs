@@ -17,7 +17,7 @@ await esbuild({
   target: 'node20',
   sourcemap: true,
   conditions: ['@curfew/source'],
-  external: ['express', 'redis', 'ioredis', 'jose', 'fastify', '@opentelemetry/api'],
+  external: ['express', 'redis', 'ioredis', 'jose', 'fastify', '@opentelemetry/api', 'ws'],
   logLevel: 'warning',
 })
 console.log('demo built: dist/web (frontend), dist/server.js (backend)')

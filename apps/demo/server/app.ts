@@ -6,11 +6,14 @@ import { sessionMiddleware, sessionRoutes, signIn, signOut } from '@curfew/serve
 import express, { type Express } from 'express'
 import { AuditFeed } from './auditFeed'
 import type { DemoConfig } from './config'
+import { createLiveFeed } from './live'
 
 export interface DemoApp {
   app: Express
   manager: SessionManager
   feed: AuditFeed
+  /** `server.on('upgrade', demo.upgrade)`: the live feed WebSocket at `/api/live`. */
+  upgrade: ReturnType<typeof createLiveFeed>['upgrade']
   close: () => Promise<void>
 }
 
@@ -50,6 +53,7 @@ export function createDemoApp(options: DemoAppOptions): DemoApp {
     audit: feed.push,
     ...(options.now ? { now: options.now } : {}),
   })
+  const live = createLiveFeed(manager)
   // Subjects seen by this process, for the admin list (the store indexes sessions by subject).
   const subjects = new Set<string>()
 
@@ -156,7 +160,9 @@ export function createDemoApp(options: DemoAppOptions): DemoApp {
     app,
     manager,
     feed,
+    upgrade: live.upgrade,
     close: async () => {
+      live.close()
       feed.close()
       await manager.close()
     },

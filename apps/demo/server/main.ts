@@ -32,6 +32,7 @@ async function main() {
       `  idle ${process.env.CURFEW_IDLE_TIMEOUT ?? '2m'}, absolute ${process.env.CURFEW_ABSOLUTE_TIMEOUT ?? '10m'}, warn ${process.env.CURFEW_WARN_BEFORE ?? '30s'}, store ${store ? `redis (${config.redisUrl})` : 'memory'}`,
     )
   })
+  server.on('upgrade', demo.upgrade)
   const shutdown = async () => {
     server.close()
     server.closeAllConnections()
