@@ -138,6 +138,20 @@ describe('the demo, end to end in Chromium', () => {
     expect((await rawStatus(cookie)).body).toMatchObject({ reason: 'idle' })
   })
 
+  it('a revoke cuts the live feed with 4401 and every tab shows the expired state at once', async () => {
+    const a = await openTab(context, demo)
+    await signIn({ demo, page: a, username: 'frank' })
+    const b = await openTab(context, demo)
+    await until({ demo, context, locator: b.getByTestId('subject') })
+    await until({ demo, context, locator: a.getByTestId('feed').locator('li').first() })
+    const handle = (await a.getByTestId('handle').textContent()) ?? ''
+    await demo.demo.manager.revoke(handle, 'revoked')
+    // Under 2 s of page time: before any poll (the admin list's is every 3 s) could have told them.
+    await until({ demo, context, locator: signedOut(a), limit: 1_500 })
+    await until({ demo, context, locator: signedOut(b), limit: 1_500 })
+    expect(await signedOut(b).textContent()).toMatch(/administrator/)
+  })
+
   it('revoking a session from the admin panel signs every tab out', async () => {
     const a = await openTab(context, demo)
     await signIn({ demo, page: a, username: 'erin' })
