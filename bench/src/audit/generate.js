@@ -1,7 +1,8 @@
 // A chained evidence-grade audit log of `events` events, written as a Curfew service writes it: many
 // sessions at once, activity every few tens of seconds, ends by logout and by idle expiry.
-import { createWriteStream } from 'node:fs'
+
 import { once } from 'node:events'
+import { createWriteStream } from 'node:fs'
 import { createAuditChain } from '@curfew/server'
 
 const T0 = Date.UTC(2026, 2, 2, 8, 0, 0)
@@ -28,12 +29,28 @@ export async function generateLog({ path, events, fingerprint }) {
     t += 20
     while (idleQueue.length && idleQueue[0].at <= t && written < events) {
       const s = idleQueue.shift()
-      await emit({ type: 'session.expired', time: s.at, session: s.handle, policy: 'default', fingerprint, reason: 'idle' })
+      await emit({
+        type: 'session.expired',
+        time: s.at,
+        session: s.handle,
+        policy: 'default',
+        fingerprint,
+        reason: 'idle',
+      })
     }
     if (live.length < 2000) {
       const handle = `s_${(next++).toString(36).padStart(16, '0')}`
       live.push({ handle, left: 5 + (next % 60) })
-      await emit({ type: 'session.created', time: t, session: handle, subject: `p_${next}`, policy: 'default', fingerprint, authTime: t, evidence: true })
+      await emit({
+        type: 'session.created',
+        time: t,
+        session: handle,
+        subject: `p_${next}`,
+        policy: 'default',
+        fingerprint,
+        authTime: t,
+        evidence: true,
+      })
       continue
     }
     const i = (t / 20) % live.length
@@ -45,7 +62,15 @@ export async function generateLog({ path, events, fingerprint }) {
     live[i] = live[live.length - 1]
     live.pop()
     if (s.handle.charCodeAt(s.handle.length - 1) % 3 === 0) idleQueue.push({ handle: s.handle, at: t + IDLE })
-    else await emit({ type: 'session.revoked', time: t, session: s.handle, policy: 'default', fingerprint, reason: 'logout' })
+    else
+      await emit({
+        type: 'session.revoked',
+        time: t,
+        session: s.handle,
+        policy: 'default',
+        fingerprint,
+        reason: 'logout',
+      })
   }
   out.end(buffer)
   await once(out, 'finish')

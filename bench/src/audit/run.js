@@ -45,7 +45,12 @@ export async function runAudit({ quick }) {
     const label = `${fmt.int(events)} events, ${(size / 1e6).toFixed(0)} MB`
     return {
       rows: [
-        { section: 'Audit', name: `read + JSON.parse, ${label}`, value: `${(anchor / 1000).toFixed(2)} s`, ratio: '1.00× parse' },
+        {
+          section: 'Audit',
+          name: `read + JSON.parse, ${label}`,
+          value: `${(anchor / 1000).toFixed(2)} s`,
+          ratio: '1.00× parse',
+        },
         {
           section: 'Audit',
           name: `curfew audit verify, ${label}`,
