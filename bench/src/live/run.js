@@ -98,7 +98,7 @@ export async function runLive({ quick }) {
         section: 'Live',
         name: `idle CPU, ${n} sockets watched (one timer, no polling)`,
         value: `${(watched.cpu * 100).toFixed(2)} %`,
-        ratio: `+${((watched.cpu - plain.cpu) * 100).toFixed(2)} pt`,
+        ratio: `${watched.cpu >= plain.cpu ? '+' : '−'}${(Math.abs(watched.cpu - plain.cpu) * 100).toFixed(2)} pt`,
         target: '≈ 0',
         met: watched.cpu - plain.cpu < 0.01,
       },
