@@ -86,10 +86,10 @@ export async function generateLogs(options: {
   const a = await api.manager.create({ subject: 'alice' })
   advance(5 * MIN)
   await web.manager.validate(a.token)
-  api.sink({ type: 'client.warning_shown', time: now, session: a.session.handle })
+  void api.sink({ type: 'client.warning_shown', time: now, session: a.session.handle })
   advance(5 * MIN)
   await web.manager.validate(a.token)
-  api.sink({ type: 'client.extended', time: now, session: a.session.handle })
+  void api.sink({ type: 'client.extended', time: now, session: a.session.handle })
   advance(2 * MIN)
   await api.manager.revoke(a.token, 'logout')
 
@@ -98,7 +98,7 @@ export async function generateLogs(options: {
   advance(4 * MIN)
   await api.manager.validate(b.token)
   advance(20 * MIN)
-  web.sink({ type: 'client.expired', time: now, session: b.session.handle })
+  void web.sink({ type: 'client.expired', time: now, session: b.session.handle })
   await web.manager.validate(b.token)
   await api.manager.validate(b.token) // a late request: refused again, no second end event
 
@@ -116,7 +116,7 @@ export async function generateLogs(options: {
   advance(3 * MIN)
   await web.manager.validate(d.token)
   advance(15 * MIN)
-  web.sink(
+  void web.sink(
     connectionClosedEvent({ time: now, session: d.session.handle, reason: 'idle', transport: 'websocket' }),
   )
   await web.manager.validate(d.token)
