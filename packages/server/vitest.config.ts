@@ -7,5 +7,6 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
+    globalSetup: ['test/redisCluster.globalSetup.ts'],
   },
 })

@@ -277,9 +277,12 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       if (time >= authTime + policy.absoluteTimeout) {
         invalid('"authTime" is older than the policy\'s absoluteTimeout; ask the user to sign in again.')
       }
-      const token = generateToken()
+      // The handle carries the subject's tag and rides in the token, so a store finds the session (and
+      // every other session of the subject) from the token alone: one key, one slot on Redis Cluster.
+      const handle = generateHandle({ subject })
+      const token = generateToken({ handle })
       const session: StoredSession = {
-        handle: generateHandle(),
+        handle,
         subject,
         policy: policy.name,
         fingerprint: policy.fingerprint,

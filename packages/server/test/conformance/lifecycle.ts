@@ -17,7 +17,7 @@ export function lifecycleSuite(target: ConformanceTarget): void {
         const cookie = setCookieOf(response)!
         // Loopback: no Secure, so no __Host- prefix; everything else as in production.
         expect(cookie).toMatch(
-          /^curfew_session=[A-Za-z0-9_-]{43}; Max-Age=3600; Expires=[^;]+; Path=\/; HttpOnly; SameSite=Lax$/,
+          /^curfew_session=s_[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{43}; Max-Age=3600; Expires=[^;]+; Path=\/; HttpOnly; SameSite=Lax$/,
         )
         const status = await response.json()
         expect(status).toMatchObject({

@@ -21,7 +21,7 @@ export function renewalSuite(target: ConformanceTarget): void {
         const renewed = await env.request('GET', '/api/me', { cookie: original })
         expect(renewed.status).toBe(200)
         const rotated = setCookieOf(renewed)!
-        expect(rotated).toMatch(/^curfew_session=[A-Za-z0-9_-]{43}; Max-Age=3000;/)
+        expect(rotated).toMatch(/^curfew_session=s_[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{43}; Max-Age=3000;/)
         const successor = rotated.split(';')[0]!
         expect(successor).not.toBe(original)
 
@@ -55,7 +55,7 @@ export function renewalSuite(target: ConformanceTarget): void {
         expect(renewed.headers.getSetCookie()).toEqual([])
         expect(renewed.headers.get('cache-control')).toBe('no-store')
         const successor = renewed.headers.get('curfew-token')!
-        expect(successor).toMatch(/^[A-Za-z0-9_-]{43}$/)
+        expect(successor).toMatch(/^s_[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{43}$/)
         expect(successor).not.toBe(token)
         env.clock.advance(MINUTE)
         const next = await env.request('GET', '/api/me', { bearer: successor })

@@ -118,7 +118,7 @@ describe.each(cases)(
       const successors = new Set(refreshes.map((r) => r.cookie))
       expect(successors.size).toBe(1)
       const [successor] = [...successors]
-      expect(successor).toMatch(/^curfew_session=[A-Za-z0-9_-]{43}$/)
+      expect(successor).toMatch(/^curfew_session=s_[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{43}$/)
       expect(successor).not.toBe(cookie)
       expect(events().filter((e) => e.type === 'session.renewed')).toHaveLength(1)
       expect(events().filter((e) => e.reason === 'reuse_detected')).toEqual([])

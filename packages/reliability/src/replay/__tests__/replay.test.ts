@@ -68,7 +68,7 @@ function suite(adapter: AdapterUnderTest, kind: StoreKind) {
       })
       const issued = (response.headers.getSetCookie()[0] ?? '').split(';')[0]!
       recordToken(issued.slice(issued.indexOf('=') + 1))
-      expect(issued).toMatch(/^curfew_session=[A-Za-z0-9_-]{43}$/)
+      expect(issued).toMatch(/^curfew_session=s_[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{43}$/)
       expect(issued).not.toBe(cookie)
       // The planted id never becomes the victim's session.
       const planted = await fetch(`${app.url}/api/me`, { headers: { cookie } })

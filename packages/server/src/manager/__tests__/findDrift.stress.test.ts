@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { generateHandle } from '../../crypto/token'
 import { connectNodeRedis, deletePrefix, uniquePrefix } from '../../stores/redis/__tests__/helpers'
 import { RedisStore } from '../../stores/redis/redisStore'
 import type { StoredSession } from '../../stores/types'
@@ -50,6 +51,9 @@ describe(`findDrift on ${SESSIONS.toLocaleString('en')} Redis sessions`, () => {
     // old policy, signed in 9 h ago (over the new 8 h); every 10th + 2: old policy within every limit;
     // the rest: the current policy.
     const expected = { over_idle: 0, over_absolute: 0, fingerprint: 0 }
+    const handles = Array.from({ length: SESSIONS }, (_, i) =>
+      generateHandle({ subject: `user-${i % 5000}` }),
+    )
     const record = (i: number): StoredSession => {
       const kind = i % 10
       const old = kind <= 2
@@ -59,7 +63,7 @@ describe(`findDrift on ${SESSIONS.toLocaleString('en')} Redis sessions`, () => {
       const authTime = kind === 1 ? START - 9 * HOUR : START - 20 * MINUTE
       const lastActivityAt = kind === 0 ? START - 20 * MINUTE : START - MINUTE
       return {
-        handle: `s_${String(i).padStart(22, '0')}`,
+        handle: handles[i]!,
         subject: `user-${i % 5000}`,
         policy: 'default',
         fingerprint: (old ? before : after).defaultPolicy.fingerprint,
@@ -75,7 +79,13 @@ describe(`findDrift on ${SESSIONS.toLocaleString('en')} Redis sessions`, () => {
       const writes: Array<Promise<unknown>> = []
       for (let i = start; i < Math.min(start + PARALLEL, SESSIONS); i++) {
         writes.push(
-          store.create({ id: `id_${i}`, session: record(i), limits, tombstoneTtl: 60_000, now: START }),
+          store.create({
+            id: `${handles[i]}.id`,
+            session: record(i),
+            limits,
+            tombstoneTtl: 60_000,
+            now: START,
+          }),
         )
       }
       await Promise.all(writes)

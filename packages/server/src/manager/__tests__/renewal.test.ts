@@ -26,7 +26,7 @@ describe('token renewal', () => {
     const renewed = await manager.refresh(token)
     expect(renewed).toMatchObject({ ok: true })
     const successor = renewed.ok ? renewed.token : undefined
-    expect(successor).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(successor).toMatch(/^s_[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{43}$/)
     expect(successor).not.toBe(token)
     advance(10_000)
     const late = await manager.validate(token)
@@ -44,7 +44,7 @@ describe('token renewal', () => {
     const results = await Promise.all(Array.from({ length: 8 }, () => manager.refresh(token)))
     const successors = new Set(results.map((r) => (r.ok ? r.token : 'rejected')))
     expect(successors.size).toBe(1)
-    expect([...successors][0]).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect([...successors][0]).toMatch(/^s_[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{43}$/)
   })
 
   it('revokes the whole session with reuse_detected when the old token returns after grace', async () => {

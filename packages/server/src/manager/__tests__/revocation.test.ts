@@ -55,6 +55,6 @@ describe('revocation', () => {
     const b = await manager.create({ subject: 'u1' })
     expect(a.token).not.toBe(b.token)
     expect(a.session.handle).not.toBe(b.session.handle)
-    expect(a.token).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(a.token).toMatch(/^s_[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{43}$/)
   })
 })

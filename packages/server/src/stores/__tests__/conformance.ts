@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { generateHandle } from '../../crypto/token'
 import type { SessionStore, StoreCheckInput, StoredSession, StoreLimits } from '../types'
 
 /**
@@ -43,10 +44,13 @@ export function describeSessionStore(
     })
 
     async function create(overrides: Partial<StoredSession> = {}, now = T0) {
-      const id = `id_${unique()}`
+      // Ids are `<handle>.<digest>` and handles carry their subject's tag, as the manager makes them.
+      const subject = overrides.subject ?? `subject_${unique()}`
+      const handle = generateHandle({ subject })
+      const id = `${handle}.${unique()}`
       const session: StoredSession = {
-        handle: `s_${unique()}`.slice(0, 18),
-        subject: `subject_${unique()}`,
+        handle,
+        subject,
         policy: 'default',
         fingerprint: 'p1_test',
         authTime: now,

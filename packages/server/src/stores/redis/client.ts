@@ -1,59 +1,129 @@
 import { CurfewError } from '@curfew/core'
 
 /**
- * The few shapes of Redis client `RedisStore` accepts. Typed structurally so that `@curfew/server` needs
- * neither `redis` nor `ioredis` at runtime or in its type declarations.
+ * The shapes of Redis client `RedisStore` accepts, single node or cluster. Typed structurally so that
+ * `@curfew/server` needs neither `redis` nor `ioredis` at runtime or in its type declarations.
  */
 
-/** A node-redis v4/v5 client (`createClient()` from `redis`): detected by `sendCommand` + `evalSha`. */
+/** A node-redis v5/v6 client (`createClient()` from `redis`): detected by `sendCommand` + `evalSha`. */
 export interface NodeRedisClientLike {
   sendCommand(args: string[]): Promise<unknown>
   evalSha(...args: never[]): unknown
 }
 
-/** An ioredis v5 client (`new Redis()`): detected by `call` + `evalsha`. */
+/**
+ * A node-redis v5/v6 cluster (`createCluster()` from `redis`): detected by `nodeClient` + `masters`.
+ * Commands are routed by their key; MOVED, ASK and failovers are the cluster client's business.
+ */
+export interface NodeRedisClusterLike {
+  sendCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[]): Promise<unknown>
+  readonly masters: readonly unknown[]
+  nodeClient(node: never): unknown
+}
+
+/** An ioredis v5/v6 client (`new Redis()`): detected by `call` + `evalsha`. */
 export interface IoRedisClientLike {
   call(command: string, ...args: string[]): Promise<unknown>
   evalsha(...args: never[]): unknown
 }
 
+/** An ioredis v5/v6 cluster (`new Cluster([...])`): an ioredis client with `isCluster` and `nodes()`. */
+export interface IoRedisClusterLike extends IoRedisClientLike {
+  readonly isCluster: boolean
+  nodes(role?: 'master' | 'slave' | 'all'): IoRedisClientLike[]
+}
+
 /**
- * Any other client, through a one-function adapter that sends one command and resolves with its reply
- * (bulk strings as strings, arrays as arrays, errors as rejections whose message starts with the Redis
- * error code, e.g. `NOSCRIPT`).
+ * Any other client, through an adapter that sends one command and resolves with its reply (bulk
+ * strings as strings, arrays as arrays, errors as rejections whose message starts with the Redis error
+ * code, e.g. `NOSCRIPT`). On a cluster, route by `key` (the command's first key, absent for `TIME` and
+ * `SCAN`) and list the masters' own adapters in `masters()` (used by `scan`).
  *
  * @example
  * const client: RedisCommandAdapter = { send: (args) => myClient.command(args) }
  */
 export interface RedisCommandAdapter {
-  send(args: readonly string[]): Promise<unknown>
+  send(args: readonly string[], key?: string): Promise<unknown>
+  masters?(): Promise<readonly RedisCommandAdapter[]>
 }
 
 /** What `RedisStore({ client })` accepts. */
-export type RedisClientLike = NodeRedisClientLike | IoRedisClientLike | RedisCommandAdapter
+export type RedisClientLike =
+  | NodeRedisClientLike
+  | NodeRedisClusterLike
+  | IoRedisClientLike
+  | IoRedisClusterLike
+  | RedisCommandAdapter
 
-/** A function that sends one command, whatever the client. */
-export type SendCommand = (args: readonly string[]) => Promise<unknown>
+/** Sends one command, routed by `key` on a cluster, whatever the client. */
+export type SendCommand = (args: readonly string[], key?: string) => Promise<unknown>
 
-/** Picks the way to send a raw command by the client's shape (ioredis also has a `sendCommand`, so it goes first). */
-export function commandSender(client: RedisClientLike): SendCommand {
-  const c = client as Partial<NodeRedisClientLike & IoRedisClientLike & RedisCommandAdapter>
+/** One way to talk to a client: send routed commands, and reach every master (for `SCAN`). */
+export interface Connection {
+  readonly send: SendCommand
+  masters(): Promise<SendCommand[]>
+}
+
+type AnyClient = Partial<
+  NodeRedisClientLike & NodeRedisClusterLike & IoRedisClusterLike & RedisCommandAdapter
+> & { sendCommand?: (...args: never[]) => Promise<unknown> }
+
+/** Picks the way to send a raw command by the client's shape (ioredis also has `sendCommand`: it goes first). */
+export function connectionOf(client: RedisClientLike): Connection {
+  const c = client as AnyClient
   if (typeof c.send === 'function') {
     const send = c.send.bind(client)
-    return (args) => send(args)
+    const masters = c.masters?.bind(client)
+    return {
+      send: (args, key) => send(args, key),
+      masters: async () =>
+        masters ? (await masters()).map((node) => connectionOf(node).send) : [(args) => send(args)],
+    }
   }
   if (typeof c.call === 'function' && typeof c.evalsha === 'function') {
-    const call = c.call.bind(client)
-    return ([command, ...rest]) => call(command ?? '', ...rest)
+    const send = ioredisSender(client as IoRedisClientLike)
+    const cluster = client as IoRedisClusterLike
+    return {
+      send,
+      // ioredis routes `call` by the command's keys (EVALSHA by numkeys) itself.
+      masters: async () => (cluster.isCluster ? cluster.nodes('master').map(ioredisSender) : [send]),
+    }
+  }
+  if (typeof c.sendCommand === 'function' && typeof c.nodeClient === 'function' && c.masters) {
+    const cluster = client as NodeRedisClusterLike
+    return {
+      // Never read from a replica: it may not have seen a revoke yet.
+      send: (args, key) => cluster.sendCommand(key, false, [...args]),
+      masters: async () =>
+        Promise.all(
+          cluster.masters.map(async (master) => {
+            const node = (await cluster.nodeClient(master as never)) as NodeRedisClientLike
+            return (args: readonly string[]) => node.sendCommand([...args])
+          }),
+        ),
+    }
   }
   if (typeof c.sendCommand === 'function' && typeof c.evalSha === 'function') {
-    const sendCommand = c.sendCommand.bind(client)
-    return (args) => sendCommand([...args])
+    const node = client as NodeRedisClientLike
+    const send: SendCommand = (args) => node.sendCommand([...args])
+    return { send, masters: async () => [send] }
   }
   throw new CurfewError({
     code: 'invalid_option',
-    message: 'RedisStore needs a node-redis v5 client, an ioredis v5 client, or an adapter { send(args) }.',
+    message:
+      'RedisStore needs a node-redis v5/v6 client or cluster, an ioredis v5/v6 client or Cluster, or an ' +
+      'adapter { send(args, key?) }.',
   })
+}
+
+function ioredisSender(client: IoRedisClientLike): SendCommand {
+  const call = client.call.bind(client)
+  return ([command, ...rest]) => call(command ?? '', ...rest)
+}
+
+/** The routed command sender of any accepted client (for tools and tests that send raw commands). */
+export function commandSender(client: RedisClientLike): SendCommand {
+  return connectionOf(client).send
 }
 
 /** True for Redis's "script not in cache" error, whichever client raised it. */

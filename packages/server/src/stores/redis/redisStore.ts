@@ -10,18 +10,25 @@ import type {
   StoreRevokeInput,
   StoreRevokeSubjectInput,
 } from '../types'
-import { commandSender, isNoScript, type RedisClientLike, type SendCommand } from './client'
+import { type Connection, connectionOf, isNoScript, type RedisClientLike } from './client'
+import { RedisClockSample } from './clock'
 import { redisEndChannel } from './endChannel'
+import { checkPrefix, handleOfId, recordPattern, sessionKeys, subjectKeys } from './keys'
+import { fromWire, judgeRead, readWillDo, toWire, type WireRecord, type WireSession } from './record'
 import { SCRIPT, SCRIPT_SHA } from './script'
 
 export interface RedisStoreOptions {
   /**
-   * A connected node-redis v5 client (`createClient()`), an ioredis v5 client (`new Redis()`), or an
-   * adapter `{ send(args) }`. The application owns it (connects, quits). See the README for the
-   * client options that make an outage fail fast instead of queueing.
+   * A connected client: node-redis v5/v6 (`createClient()` or `createCluster()`), ioredis v5/v6
+   * (`new Redis()` or `new Cluster()`), or an adapter `{ send(args, key?) }`. The application owns it
+   * (connects, quits). See the README for the client options that make an outage fail fast instead of
+   * queueing.
    */
   client: RedisClientLike
-  /** Prefix of every key. Default `'curfew:'`. On Redis Cluster put a hash tag in it: `'{curfew}:'`. */
+  /**
+   * Prefix of every key. Default `'curfew:'`. No braces: each key carries its own hash tag (its
+   * subject's), which is what spreads sessions over a Redis Cluster.
+   */
   prefix?: string
   /**
    * A test clock (epoch ms) that replaces Redis `TIME` for every decision and for `time()`. Leave it
@@ -32,13 +39,17 @@ export interface RedisStoreOptions {
   maxRetiredIds?: number
 }
 
-/** A session record as the script returns it: `data` travels as a JSON string Lua never parses. */
-type WireSession = Omit<StoredSession, 'data'> & { data?: string }
-
 type WireCheck =
-  | { outcome: 'active'; now: number; session: WireSession; touched: boolean; renewal?: StoreRenewal }
-  // Nothing written: the script returns the stored record unparsed; the session is its `s`.
-  | { outcome: 'active'; now: number; record: { s: WireSession }; touched: false }
+  | {
+      outcome: 'active'
+      now: number
+      session: WireSession
+      touched: boolean
+      renewal?: { nonce: string; rotated: boolean }
+      current: string
+    }
+  // Nothing written: the script returns the stored record unparsed.
+  | { outcome: 'active'; now: number; record: WireRecord; touched: false }
   | {
       outcome: 'ended'
       now: number
@@ -47,13 +58,33 @@ type WireCheck =
       first: boolean
     }
   | { outcome: 'unknown'; now: number }
-type StoreRenewal = { nonce: string; rotated: boolean }
+
+/** What this process last saw of a session, to predict whether a plain read will decide its next check. */
+type Seen = { c: string; s: StoredSession }
+
+/** Sessions remembered for that prediction; a forgotten one costs one script run, nothing else. */
+const SEEN_LIMIT = 10_000
+/**
+ * How close (ms, by Redis's clock bounded from above) a check may come to a deadline, a due write or
+ * the end of a grace window and still be sent as a plain read: it covers the read's own round trip.
+ */
+const READ_MARGIN = 250
+/** `list` / `revokeSubject` re-read the index when a session was added between read and script. */
+const MAX_INDEX_RETRIES = 5
 
 /**
- * The fleet store: sessions in Redis (≥ 6), judged by one Lua script — exactly one round trip
- * (`EVALSHA`, `EVAL` once after a `NOSCRIPT`) and one atomic step per check, on Redis's clock (`TIME`)
- * so servers whose clocks disagree still agree. Keys expire by themselves at the session's deadline
- * plus the tombstone TTL. Keeps only token hashes.
+ * The fleet store: sessions in Redis (≥ 6) or Redis Cluster, judged by Redis's clock (`TIME`) so
+ * servers whose clocks disagree still agree, in exactly one round trip per check:
+ *
+ * - a check that will write nothing (a passive check, activity inside `touchInterval`, far from any
+ *   deadline) is one `GET` of the session record, judged in Node against Redis's clock as last sampled,
+ *   with the sample's round trip as its error bound;
+ * - every other check (a deadline near or reached — so each expiry is recorded and audited exactly
+ *   once —, activity to record, a renewal) is one `EVALSHA` of a Lua script, atomic.
+ *
+ * Every key of a session carries its subject's hash tag, so each call touches one slot, a subject's
+ * sessions share a slot and the sessions spread over every slot of a cluster. Keys expire by themselves
+ * at the session's deadline plus the tombstone TTL. Keeps only token hashes.
  *
  * @example
  * import { createClient } from 'redis'
@@ -64,9 +95,11 @@ type StoreRenewal = { nonce: string; rotated: boolean }
  */
 export class RedisStore implements SessionStore {
   readonly prefix: string
-  readonly #send: SendCommand
+  readonly #connection: Connection
   readonly #clock: (() => number) | undefined
   readonly #maxRetired: number
+  readonly #redisClock = new RedisClockSample()
+  readonly #seen = new Map<string, Seen>()
   #lastPolicies: StoreCheckInput['policies'] | undefined
   #lastPoliciesJson = ''
   readonly #client: RedisClientLike
@@ -76,9 +109,9 @@ export class RedisStore implements SessionStore {
     if (typeof options !== 'object' || options === null || options.client == null) {
       throw new CurfewError({ code: 'invalid_option', message: 'RedisStore expects { client }.' })
     }
-    this.#send = commandSender(options.client)
+    this.#connection = connectionOf(options.client)
     this.#client = options.client
-    this.prefix = options.prefix ?? 'curfew:'
+    this.prefix = checkPrefix(options.prefix ?? 'curfew:')
     this.#clock = options.now
     this.#maxRetired = Math.max(1, Math.floor(options.maxRetiredIds ?? 8))
   }
@@ -90,7 +123,7 @@ export class RedisStore implements SessionStore {
   endNotices(): EndNoticeChannel | undefined {
     this.#endNotices ??= redisEndChannel({
       client: this.#client,
-      send: this.#send,
+      send: this.#connection.send,
       channel: `${this.prefix}ends`,
     })
     return this.#endNotices
@@ -99,27 +132,63 @@ export class RedisStore implements SessionStore {
   /** The deciding clock: Redis `TIME` (or the test clock given as `now`). */
   async time(): Promise<number> {
     if (this.#clock) return this.#clock()
-    const reply = (await this.#send(['TIME'])) as [string, string]
-    return Number(reply[0]) * 1000 + Math.floor(Number(reply[1]) / 1000)
+    const sentAt = this.#redisClock.local()
+    const reply = (await this.#connection.send(['TIME'])) as [string, string]
+    const now = Number(reply[0]) * 1000 + Math.floor(Number(reply[1]) / 1000)
+    this.#redisClock.record(now, sentAt, this.#redisClock.local())
+    return now
   }
 
   async create(input: StoreCreateInput): Promise<{ now: number }> {
-    const { data, ...rest } = input.session
-    const session: WireSession = data === undefined ? rest : { ...rest, data: JSON.stringify(data) }
-    return this.#run<{ now: number }>({
-      op: 'create',
-      key: this.#idKey(input.id),
-      now: input.now,
-      args: [input.id, JSON.stringify(session), JSON.stringify(input.limits), String(input.tombstoneTtl)],
+    const handle = this.#handleOf(input.id)
+    if (handle !== input.session.handle) {
+      throw new CurfewError({
+        code: 'invalid_option',
+        message: `RedisStore: the id must start with its session's handle ("${input.session.handle}.…").`,
+      })
+    }
+    const keys = sessionKeys(this.prefix, handle)
+    const reply = await this.#run<{ now: number }>({
+      keys: [keys.record, keys.index],
+      args: [
+        'create',
+        this.#nowArg(input.now),
+        input.id,
+        JSON.stringify(toWire(input.session)),
+        JSON.stringify(input.limits),
+        String(input.tombstoneTtl),
+      ],
     })
+    this.#remember(handle, { c: input.id, s: input.session })
+    return reply
   }
 
   async check(input: StoreCheckInput): Promise<StoreCheckResult> {
+    const handle = handleOfId(input.id)
+    // Not an id of this layout (e.g. a token issued before it): no session can be stored under it.
+    if (handle === undefined) return { outcome: 'unknown', now: input.now ?? (await this.time()) }
+    const keys = sessionKeys(this.prefix, handle)
+    const given = input.now ?? this.#clock?.()
+    const expected = given ?? this.#redisClock.upperBound()
+    if (
+      expected !== undefined &&
+      readWillDo({ seen: this.#seen.get(handle), input, now: given ?? expected + READ_MARGIN })
+    ) {
+      const raw = (await this.#connection.send(['GET', keys.record], keys.record)) as string | null
+      const now = given ?? this.#redisClock.upperBound(this.#redisClock.local())
+      if (now !== undefined) {
+        const record = raw === null ? null : (JSON.parse(raw) as WireRecord)
+        const result = judgeRead({ record, input, now })
+        if (result) return this.#learn(handle, result, record?.c)
+      }
+      // The read came too close to a deadline (it took longer than READ_MARGIN), or the session moved on
+      // elsewhere (a retired id past its grace): the script decides. Rare by construction.
+    }
     const reply = await this.#run<WireCheck>({
-      op: 'check',
-      key: this.#idKey(input.id),
-      now: input.now,
+      keys: [keys.record, keys.index],
       args: [
+        'check',
+        this.#nowArg(given),
         input.id,
         input.activity ? '1' : '0',
         this.#policiesJson(input.policies),
@@ -129,50 +198,63 @@ export class RedisStore implements SessionStore {
         String(this.#maxRetired),
       ],
     })
-    if (reply.outcome !== 'active') return reply
-    if ('record' in reply)
-      return { outcome: 'active', now: reply.now, touched: false, session: fromWire(reply.record.s) }
-    const { session, ...rest } = reply
-    return { ...rest, session: fromWire(session) }
+    if (reply.outcome !== 'active') return this.#learn(handle, reply, undefined)
+    if ('record' in reply) {
+      const result = {
+        outcome: 'active',
+        now: reply.now,
+        touched: false,
+        session: fromWire(reply.record.s),
+      } as const
+      return this.#learn(handle, result, reply.record.c)
+    }
+    const { session, current, ...rest } = reply
+    return this.#learn(handle, { ...rest, session: fromWire(session) }, current)
   }
 
   async revoke(input: StoreRevokeInput): Promise<{ now: number; ended: StoredTombstone | null }> {
-    const handle = input.handle ?? ''
+    const handle = input.handle ?? (input.id === undefined ? undefined : handleOfId(input.id))
+    if (handle === undefined || handle.length < 6) {
+      return { now: input.now ?? (await this.time()), ended: null }
+    }
+    const keys = sessionKeys(this.prefix, handle)
     const reply = await this.#run<{ now: number; ended?: StoredTombstone }>({
-      op: 'revoke',
-      key: handle ? this.#recordKey(handle) : this.#idKey(input.id ?? ''),
-      now: input.now,
-      args: [input.id ?? '', handle, input.reason, String(input.tombstoneTtl)],
+      keys: [keys.record, keys.index],
+      args: [
+        'revoke',
+        this.#nowArg(input.now),
+        input.handle ? '' : (input.id ?? ''),
+        input.reason,
+        String(input.tombstoneTtl),
+      ],
     })
+    if (reply.ended) this.#seen.delete(handle)
     return { now: reply.now, ended: reply.ended ?? null }
   }
 
   async revokeSubject(input: StoreRevokeSubjectInput): Promise<{ now: number; ended: StoredTombstone[] }> {
-    const reply = await this.#run<{ now: number; ended: StoredTombstone[] | Record<string, never> }>({
-      op: 'revokeSubject',
-      key: this.#subjectKey(input.subject),
-      now: input.now,
-      args: [input.subject, input.reason, String(input.tombstoneTtl)],
-    })
-    return { now: reply.now, ended: asArray(reply.ended) }
+    const reply = await this.#bySubject<{ now: number; ended: StoredTombstone[] | Record<string, never> }>(
+      input.subject,
+      ['revokeSubject', this.#nowArg(input.now), input.subject, input.reason, String(input.tombstoneTtl)],
+    )
+    const ended = asArray(reply.ended)
+    for (const tombstone of ended) this.#seen.delete(tombstone.handle)
+    return { now: reply.now, ended }
   }
 
   async list(input: { subject: string; now?: number }): Promise<{ now: number; sessions: StoredSession[] }> {
-    const reply = await this.#run<{ now: number; sessions: WireSession[] | Record<string, never> }>({
-      op: 'list',
-      key: this.#subjectKey(input.subject),
-      now: input.now,
-      args: [input.subject],
-    })
+    const reply = await this.#bySubject<{ now: number; sessions: WireSession[] | Record<string, never> }>(
+      input.subject,
+      ['list', this.#nowArg(input.now), input.subject],
+    )
     return { now: reply.now, sessions: asArray(reply.sessions).map(fromWire) }
   }
 
   /**
-   * Streams the live session records (tombstones skipped) with `SCAN`, one batch of about `count` keys
-   * in memory at a time. Meant for fleet-wide audits such as drift detection (`manager.findDrift`, a
-   * later feature): finding sessions created under a policy fingerprint other than the one in force.
-   * Not atomic: records may change or expire while it runs. Uses `MGET` per batch, so on Redis Cluster
-   * it needs a hash-tagged prefix.
+   * Streams the live session records (tombstones skipped) with `SCAN` on every master (one node, or
+   * each master of a cluster), one batch of about `count` keys in memory at a time. Meant for fleet-wide
+   * audits such as drift detection (`manager.findDrift`): finding sessions created under a policy
+   * fingerprint other than the one in force. Not atomic: records may change or expire while it runs.
    *
    * @example
    * for await (const session of store.scan({ count: 500 })) {
@@ -181,39 +263,99 @@ export class RedisStore implements SessionStore {
    */
   async *scan(options: { count?: number } = {}): AsyncGenerator<StoredSession, void, undefined> {
     const count = String(Math.max(1, Math.floor(options.count ?? 100)))
-    const match = `${escapeGlob(this.prefix)}s:{*}`
-    let cursor = '0'
-    do {
-      const [next, keys] = (await this.#send(['SCAN', cursor, 'MATCH', match, 'COUNT', count])) as [
-        string,
-        string[],
-      ]
-      cursor = String(next)
-      if (keys.length === 0) continue
-      const raws = (await this.#send(['MGET', ...keys])) as Array<string | null>
-      for (const raw of raws) {
-        if (raw === null) continue // expired between SCAN and MGET
-        const record = JSON.parse(raw) as { s: WireSession; t?: unknown }
-        if (!record.t) yield fromWire(record.s)
-      }
-    } while (cursor !== '0')
+    const match = recordPattern(this.prefix)
+    for (const send of await this.#connection.masters()) {
+      let cursor = '0'
+      do {
+        const [next, keys] = (await send(['SCAN', cursor, 'MATCH', match, 'COUNT', count])) as [
+          string,
+          string[],
+        ]
+        cursor = String(next)
+        if (keys.length === 0) continue
+        // One GET per key (the keys of a batch sit in many slots), sent together: the client pipelines.
+        const raws = (await Promise.all(keys.map((key) => send(['GET', key], key)))) as Array<string | null>
+        for (const raw of raws) {
+          if (raw === null) continue // expired between SCAN and GET
+          const record = JSON.parse(raw) as WireRecord
+          if (!record.t) yield fromWire(record.s)
+        }
+      } while (cursor !== '0')
+    }
   }
 
   /** The application owns the client; closing the store releases nothing of it. */
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.#seen.clear()
+  }
 
-  async #run<T>(call: { op: string; key: string; now: number | undefined; args: string[] }): Promise<T> {
-    const now = call.now ?? this.#clock?.()
-    const tail = ['1', call.key, call.op, this.prefix, now === undefined ? '' : String(now), ...call.args]
+  /** Runs `list` / `revokeSubject` on the records the subject's index names, re-reading it if it grew. */
+  async #bySubject<T extends { now: number }>(subject: string, args: string[]): Promise<T> {
+    const index = subjectKeys(this.prefix, subject)
+    for (let attempt = 0; attempt < MAX_INDEX_RETRIES; attempt++) {
+      const handles = ((await this.#connection.send(['ZRANGE', index.index, '0', '-1'], index.index)) ??
+        []) as string[]
+      const reply = await this.#run<T & { retry?: boolean }>({
+        keys: [index.index, ...handles.map(index.record)],
+        args: [...args, ...handles],
+      })
+      if (!reply.retry) return reply
+    }
+    throw new CurfewError({
+      code: 'store_unavailable',
+      message: `RedisStore: the sessions of one subject kept changing during ${MAX_INDEX_RETRIES} attempts.`,
+    })
+  }
+
+  async #run<T extends { now: number } | WireCheck>(call: { keys: string[]; args: string[] }): Promise<T> {
+    const tail = [String(call.keys.length), ...call.keys, ...call.args]
+    const key = call.keys[0]
+    const sentAt = this.#redisClock.local()
     let reply: unknown
     try {
-      reply = await this.#send(['EVALSHA', SCRIPT_SHA, ...tail])
+      reply = await this.#connection.send(['EVALSHA', SCRIPT_SHA, ...tail], key)
     } catch (error) {
-      // After a restart or `SCRIPT FLUSH` the script cache is empty: EVAL sends (and caches) it once.
+      // After a restart, a failover or `SCRIPT FLUSH` the script cache is empty: EVAL sends (and
+      // caches) it once.
       if (!isNoScript(error)) throw error
-      reply = await this.#send(['EVAL', SCRIPT, ...tail])
+      reply = await this.#connection.send(['EVAL', SCRIPT, ...tail], key)
     }
-    return JSON.parse(String(reply)) as T
+    const result = JSON.parse(String(reply)) as T
+    // A script that read `TIME` is a sample of Redis's clock (not one judged at a given `now`).
+    if (call.args[1] === '') this.#redisClock.record(result.now, sentAt, this.#redisClock.local())
+    return result
+  }
+
+  /** Remembers (or forgets) what a check showed of the session, and passes the result through. */
+  #learn(handle: string, result: StoreCheckResult, current: string | undefined): StoreCheckResult {
+    if (result.outcome === 'active' && current !== undefined) {
+      this.#remember(handle, { c: current, s: result.session })
+    } else if (result.outcome !== 'active') {
+      this.#seen.delete(handle)
+    }
+    return result
+  }
+
+  #remember(handle: string, seen: Seen): void {
+    this.#seen.delete(handle)
+    this.#seen.set(handle, seen)
+    if (this.#seen.size > SEEN_LIMIT) this.#seen.delete(this.#seen.keys().next().value as string)
+  }
+
+  #nowArg(now: number | undefined): string {
+    const given = now ?? this.#clock?.()
+    return given === undefined ? '' : String(given)
+  }
+
+  #handleOf(id: string): string {
+    const handle = handleOfId(id)
+    if (handle === undefined) {
+      throw new CurfewError({
+        code: 'invalid_option',
+        message: 'RedisStore: a session id is "<handle>.<token digest>" (see hashToken).',
+      })
+    }
+    return handle
   }
 
   // The manager passes the same frozen limits object on every check: serialise it once, not per
@@ -226,30 +368,9 @@ export class RedisStore implements SessionStore {
     }
     return this.#lastPoliciesJson
   }
-
-  #idKey(id: string): string {
-    return `${this.prefix}i:${id}`
-  }
-
-  #recordKey(handle: string): string {
-    return `${this.prefix}s:{${handle}}`
-  }
-
-  #subjectKey(subject: string): string {
-    return `${this.prefix}u:${subject}`
-  }
-}
-
-function fromWire(session: WireSession): StoredSession {
-  const { data, ...rest } = session
-  return data === undefined ? rest : { ...rest, data: JSON.parse(data) as Record<string, unknown> }
 }
 
 /** cjson encodes an empty Lua table as `{}`. */
-function asArray<T>(value: T[] | Record<string, never>): T[] {
+function asArray<T>(value: T[] | Record<string, never> | undefined): T[] {
   return Array.isArray(value) ? value : []
-}
-
-function escapeGlob(text: string): string {
-  return text.replace(/[*?[\]\\]/g, '\\$&')
 }

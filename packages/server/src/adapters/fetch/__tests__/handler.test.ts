@@ -28,7 +28,7 @@ describe('createSessionHandler', () => {
     })
     const [cookie] = signed.headers.getSetCookie()
     expect(cookie).toMatch(
-      /^__Host-curfew_session=[\w-]{43}; Max-Age=3600; Expires=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Secure$/,
+      /^__Host-curfew_session=s_[\w-]{16}\.[\w-]{43}; Max-Age=3600; Expires=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Secure$/,
     )
     expect(parseSessionHeader(signed.headers.get(SESSION_HEADER))?.session).toBe(signed.session.handle)
 

@@ -26,7 +26,7 @@ describe('RedisStore clients', () => {
       const store = new RedisStore({ client: adapter, prefix })
       const now = await store.time()
       const session = {
-        handle: 's_adapteradapter1',
+        handle: 's_adapteradapter12',
         subject: 'u1',
         policy: 'default',
         fingerprint: 'f',
@@ -35,15 +35,16 @@ describe('RedisStore clients', () => {
         lastActivityAt: now,
         renewedAt: now,
       }
-      await store.create({ id: 'id1', session, limits, tombstoneTtl: 1000, now })
+      await store.create({ id: `${session.handle}.id1`, session, limits, tombstoneTtl: 1000, now })
       const result = await store.check({
-        id: 'id1',
+        id: `${session.handle}.id1`,
         activity: false,
         policies: { default: limits },
         tombstoneTtl: 1000,
       })
       expect(result).toMatchObject({ outcome: 'active', session })
-      expect(sent).toEqual(['TIME', 'EVALSHA', 'EVALSHA'])
+      // The check writes nothing and this store saw the session created: one plain GET.
+      expect(sent).toEqual(['TIME', 'EVALSHA', 'GET'])
     } finally {
       await deletePrefix(client, prefix)
       close()
@@ -60,9 +61,9 @@ describe('RedisStore clients', () => {
         },
       },
     })
-    await expect(store.check({ id: 'x', activity: true, policies: {}, tombstoneTtl: 0 })).rejects.toThrow(
-      /LOADING/,
-    )
+    await expect(
+      store.check({ id: 's_xxxxxxxxxxxxxxxx.y', activity: true, policies: {}, tombstoneTtl: 0 }),
+    ).rejects.toThrow(/LOADING/)
     expect(sent).toEqual(['EVALSHA'])
   })
 

@@ -77,7 +77,7 @@ describe.each([1, 2] as const)('%i manager(s) on one Redis', (count) => {
     )
     const lastIssued = clock.t
     for (const results of perManager) {
-      expect(results.every((r) => r.ok)).toBe(true)
+      expect(results.filter((r) => !r.ok).slice(0, 3)).toEqual([])
       expect(neverBackwards(results)).toBe(true)
     }
     // The latest check always writes; nothing older can overwrite it afterwards.

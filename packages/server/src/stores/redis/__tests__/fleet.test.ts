@@ -51,9 +51,10 @@ describe.each(clients)('one clock for the fleet: Redis TIME (%s)', (_name, conne
     const tokens = await Promise.all(
       [14, 16].map(async (ago) => {
         const at = redisNow - ago * MINUTE
-        const token = generateToken()
+        const handle = generateHandle({ subject: 'u2' })
+        const token = generateToken({ handle })
         const session: StoredSession = {
-          handle: generateHandle(),
+          handle,
           subject: 'u2',
           policy: 'default',
           fingerprint: ahead.defaultPolicy.fingerprint,

@@ -3,7 +3,7 @@ import { once } from 'node:events'
 import { Redis } from 'ioredis'
 import { createClient } from 'redis'
 import {
-  commandSender,
+  connectionOf,
   type IoRedisClientLike,
   type NodeRedisClientLike,
   type RedisClientLike,
@@ -84,24 +84,46 @@ export const clients: Array<[name: string, connect: Connect]> = [
   ['ioredis', connectIoRedis],
 ]
 
-/** Every key under `prefix` (a glob pattern prefix), found with SCAN. */
+/** Every key under `prefix` (a glob pattern prefix), found with SCAN on every master. */
 export async function keysUnder(client: RedisClientLike, prefix: string): Promise<string[]> {
-  const send = commandSender(client)
   const found: string[] = []
-  let cursor = '0'
-  do {
-    const [next, keys] = (await send(['SCAN', cursor, 'MATCH', `${prefix}*`, 'COUNT', '500'])) as [
-      string,
-      string[],
-    ]
-    cursor = String(next)
-    found.push(...keys)
-  } while (cursor !== '0')
+  for (const send of await connectionOf(client).masters()) {
+    let cursor = '0'
+    do {
+      const [next, keys] = (await send(['SCAN', cursor, 'MATCH', `${prefix}*`, 'COUNT', '500'])) as [
+        string,
+        string[],
+      ]
+      cursor = String(next)
+      found.push(...keys)
+    } while (cursor !== '0')
+  }
   return found
 }
 
-/** Deletes every key under `prefix` with SCAN + DEL. */
+/** Deletes every key under `prefix` (SCAN on every master, one routed DEL per key). */
 export async function deletePrefix(client: RedisClientLike, prefix: string): Promise<number> {
   const keys = await keysUnder(client, prefix)
-  return keys.length === 0 ? 0 : Number(await commandSender(client)(['DEL', ...keys]))
+  const send = connectionOf(client).send
+  let deleted = 0
+  // In chunks: tens of thousands of commands at once would outlast a client's command timeout.
+  for (let i = 0; i < keys.length; i += 500) {
+    const replies = await Promise.all(keys.slice(i, i + 500).map((key) => send(['DEL', key], key)))
+    deleted += replies.reduce<number>((sum, n) => sum + Number(n), 0)
+  }
+  return deleted
+}
+
+/** Redis Cluster's hash slot of a key (CRC16/XMODEM of its hash tag, mod 16,384), computed locally. */
+export function keySlot(key: string): number {
+  const open = key.indexOf('{')
+  const close = open === -1 ? -1 : key.indexOf('}', open + 1)
+  const hashed = close > open + 1 ? key.slice(open + 1, close) : key
+  let crc = 0
+  for (const byte of Buffer.from(hashed)) {
+    crc ^= byte << 8
+    for (let bit = 0; bit < 8; bit++)
+      crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff
+  }
+  return crc % 16_384
 }

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { generateHandle, subjectTag } from '../../../crypto/token'
 import { createSessionManager } from '../../../manager/createSessionManager'
 import type { StoredSession, StoreLimits } from '../../types'
 import { RedisStore } from '../redisStore'
-import { connectNodeRedis, deletePrefix, keysUnder, uniquePrefix } from './helpers'
+import { connectNodeRedis, deletePrefix, keySlot, keysUnder, uniquePrefix } from './helpers'
 
 const MIN = 60_000
 const T = Date.UTC(2026, 5, 1)
@@ -31,9 +32,10 @@ let serial = 0
 async function create(overrides: Partial<StoredSession> = {}) {
   const store = new RedisStore({ client: connection.client, prefix })
   serial++
+  const subject = overrides.subject ?? `subject-${serial}`
   const session: StoredSession = {
-    handle: `s_keys${String(serial).padStart(12, '0')}`,
-    subject: `subject-${serial}`,
+    handle: generateHandle({ subject }),
+    subject,
     policy: 'default',
     fingerprint: 'f',
     authTime: T,
@@ -42,15 +44,15 @@ async function create(overrides: Partial<StoredSession> = {}) {
     renewedAt: T,
     ...overrides,
   }
-  const id = `id-${serial}`
+  const id = `${session.handle}.id-${serial}`
   await store.create({ id, session, limits, tombstoneTtl: TTL, now: T })
+  const tag = subjectTag(session.subject)
   return {
     store,
     session,
     id,
-    record: `${prefix}s:{${session.handle}}`,
-    idKey: `${prefix}i:${id}`,
-    index: `${prefix}u:${session.subject}`,
+    record: `${prefix}{${tag}}:s:${session.handle}`,
+    index: `${prefix}{${tag}}:u`,
   }
 }
 
@@ -63,25 +65,37 @@ const expectTtl = async (key: string, expected: number) => {
 }
 
 describe('RedisStore keys', () => {
-  it('puts a session under its prefix: record (hash-tagged by handle), token id, subject index', async () => {
-    const { record, idKey, index, session } = await create()
+  it("puts a session in two keys under its subject's hash tag: the record and the tag's index", async () => {
+    const { record, index, session } = await create()
     const keys = await keysUnder(connection.client, prefix)
-    expect(keys.sort()).toEqual([idKey, index, record].sort())
-    expect(record).toContain(`{${session.handle}}`)
+    expect(keys.sort()).toEqual([index, record].sort())
+    expect(record).toBe(`${prefix}{${session.handle.slice(2, 6)}}:s:${session.handle}`)
     expect(Number(await send(['ZSCORE', index, session.handle]))).toBe(T + 15 * MIN + TTL)
+    expect(keySlot(record)).toBe(keySlot(index))
+  })
+
+  it("keeps all of one subject's sessions in one slot, and the subjects spread over the slots", async () => {
+    const a = await create({ subject: 'same-subject' })
+    const b = await create({ subject: 'same-subject' })
+    expect(a.index).toBe(b.index)
+    expect(keySlot(a.record)).toBe(keySlot(b.record))
+    const slots = new Set(
+      Array.from({ length: 200 }, (_, i) => keySlot(`${prefix}{${subjectTag(`s-${i}`)}}:u`)),
+    )
+    expect(slots.size).toBeGreaterThan(190)
   })
 
   it('lets every key expire by itself at the deadline plus the tombstone TTL', async () => {
-    const { record, idKey, index } = await create()
-    for (const key of [record, idKey, index]) await expectTtl(key, 15 * MIN + TTL)
+    const { record, index } = await create()
+    for (const key of [record, index]) await expectTtl(key, 15 * MIN + TTL)
   })
 
   it('recomputes the expiry on each write, from the deadline that rules (absolute here)', async () => {
-    const { store, record, idKey, id } = await create({ authTime: T - 50 * MIN })
+    const { store, record, id } = await create({ authTime: T - 50 * MIN })
     await expectTtl(record, 10 * MIN + TTL)
     await store.check({ id, activity: true, policies, tombstoneTtl: TTL, now: T + 5 * MIN })
     // Activity does not move the absolute deadline (T + 10 min): 5 min left, plus the tombstone TTL.
-    for (const key of [record, idKey]) await expectTtl(key, 5 * MIN + TTL)
+    await expectTtl(record, 5 * MIN + TTL)
   })
 
   it('does not write on a passive check', async () => {
@@ -92,14 +106,14 @@ describe('RedisStore keys', () => {
   })
 
   it('keeps a tombstone for tombstoneTtl and drops the session from its subject index', async () => {
-    const { store, record, idKey, index, session } = await create()
+    const { store, record, index, session } = await create()
     await store.revoke({ handle: session.handle, reason: 'revoked', tombstoneTtl: TTL, now: T + MIN })
-    for (const key of [record, idKey]) await expectTtl(key, TTL)
+    await expectTtl(record, TTL)
     expect(await send(['ZSCORE', index, session.handle])).toBeNull()
     expect(JSON.parse(String(await send(['GET', record])))).toMatchObject({ t: { reason: 'revoked' } })
   })
 
-  it('keeps retired ids as long as their session, for reuse detection', async () => {
+  it('keeps retired ids in the record, as long as their session, for reuse detection', async () => {
     const { store, id, record } = await create()
     await store.check({
       id,
@@ -109,14 +123,18 @@ describe('RedisStore keys', () => {
       tombstoneTtl: TTL,
       now: T + 10 * MIN,
     })
-    for (const key of [record, `${prefix}i:${id}`, `${prefix}i:${id}-b`]) await expectTtl(key, 15 * MIN + TTL)
+    await expectTtl(record, 15 * MIN + TTL)
+    expect(JSON.parse(String(await send(['GET', record])))).toMatchObject({
+      c: `${id}-b`,
+      r: [{ i: id, s: `${id}-b`, n: 'n', g: T + 10 * MIN + 30_000 }],
+    })
   })
 
   it('prunes the subject index of handles past their drop time when the subject logs in again', async () => {
-    const { index, session } = await create()
-    await send(['DEL', `${prefix}s:{${session.handle}}`])
+    const { index, session, record } = await create()
+    await send(['DEL', record])
     const later = new RedisStore({ client: connection.client, prefix })
-    const handle = 's_keys_again00000'
+    const handle = generateHandle({ subject: session.subject })
     const next = {
       ...session,
       handle,
@@ -125,7 +143,13 @@ describe('RedisStore keys', () => {
       lastActivityAt: T + 2 * 60 * MIN,
       renewedAt: T + 2 * 60 * MIN,
     }
-    await later.create({ id: 'id-again', session: next, limits, tombstoneTtl: TTL, now: next.authTime })
+    await later.create({
+      id: `${handle}.again`,
+      session: next,
+      limits,
+      tombstoneTtl: TTL,
+      now: next.authTime,
+    })
     expect(await send(['ZRANGE', index, '0', '-1'])).toEqual([handle])
   })
 

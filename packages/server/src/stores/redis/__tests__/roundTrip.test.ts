@@ -43,7 +43,7 @@ describe.each(clients)('RedisStore round trips (%s)', (_name, connect) => {
   afterAll(() => connection.close())
   const send = (args: string[]) => admin.client.sendCommand(args)
 
-  it('sends exactly one command (EVALSHA) per check (active, passive or unknown), seen by commandstats and MONITOR', async () => {
+  it('sends exactly one command per check: GET when it writes nothing, else EVALSHA (MONITOR and commandstats)', async () => {
     const manager = createSessionManager({
       policy,
       store: new RedisStore({ client: connection.client, prefix: uniquePrefix() }),
@@ -60,13 +60,32 @@ describe.each(clients)('RedisStore round trips (%s)', (_name, connect) => {
       const { token } = sessions[i % sessions.length]!
       results.push(await manager.validate(token, { activity: i % 3 !== 0 }))
     }
-    results.push(await manager.validate('x'.repeat(43))) // unknown
+    const passive = Math.ceil(checks / 3)
+    results.push(await manager.validate(`${sessions[0]!.session.handle}.${'x'.repeat(43)}`)) // unknown
     expect(results.slice(0, checks).every((r) => r.ok)).toBe(true)
     expect(results.at(-1)).toMatchObject({ ok: false, reason: 'unknown' })
-    expect(scriptCalls(await commandCalls(send))).toEqual({ evalsha: checks + 1 })
+    // touchInterval 0: every activity check writes (script); every passive check is a plain read; an
+    // id this process never saw goes to the script.
+    expect(scriptCalls(await commandCalls(send))).toEqual({ evalsha: checks - passive + 1 })
     await watch.flush(send)
-    // INFO is the test's own; everything else on the wire came from the store.
-    expect(watch.commands.filter((c) => c !== 'INFO')).toEqual(Array(checks + 1).fill('EVALSHA'))
+    // INFO is the test's own; everything else on the wire came from the store, one command per check.
+    const wire = watch.commands.filter((c) => c !== 'INFO')
+    expect(wire).toHaveLength(checks + 1)
+    expect(wire.filter((c) => c === 'GET')).toHaveLength(passive)
+    expect(wire.filter((c) => c === 'EVALSHA')).toHaveLength(checks - passive + 1)
+  })
+
+  it('reads with one GET when activity falls inside touchInterval', async () => {
+    const manager = createSessionManager({
+      policy: { ...policy, touchInterval: '1m' },
+      store: new RedisStore({ client: connection.client, prefix: uniquePrefix() }),
+    })
+    const { token } = await manager.create({ subject: 'reader' })
+    await watch.flush(send)
+    watch.reset()
+    for (let i = 0; i < 20; i++) expect((await manager.validate(token)).ok).toBe(true)
+    await watch.flush(send)
+    expect(watch.commands.filter((c) => c !== 'INFO')).toEqual(Array(20).fill('GET'))
   })
 
   it('falls back to EVAL once after SCRIPT FLUSH, then runs EVALSHA again', async () => {
@@ -79,6 +98,7 @@ describe.each(clients)('RedisStore round trips (%s)', (_name, connect) => {
     await send(['CONFIG', 'RESETSTAT'])
     await watch.flush(send)
     watch.reset()
+    // Activity with touchInterval 0 always writes, so both checks run the script.
     expect((await manager.validate(token)).ok).toBe(true)
     expect(scriptCalls(await commandCalls(send))).toEqual({ evalsha: 1, eval: 1 })
     expect((await manager.validate(token)).ok).toBe(true)

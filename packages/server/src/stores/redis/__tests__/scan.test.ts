@@ -42,7 +42,7 @@ describe.each(clients)('RedisStore.scan (%s)', (_name, connect) => {
         lastActivityAt: T,
         renewedAt: T,
       }
-      await store.create({ id: `id_${handle}`, session, limits, tombstoneTtl: 60_000, now: T })
+      await store.create({ id: `${handle}.id`, session, limits, tombstoneTtl: 60_000, now: T })
       handles.push(handle)
     }
     return handles

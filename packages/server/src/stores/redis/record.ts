@@ -1,0 +1,106 @@
+import { judgeLimits, renewalDue, shouldTouch } from '../judge'
+import type { StoreCheckInput, StoreCheckResult, StoredSession, StoredTombstone } from '../types'
+
+/** A session record as stored (see `keys.ts`): `data` is a JSON string Lua never parses. */
+export type WireSession = Omit<StoredSession, 'data'> & { data?: string }
+
+export interface WireRecord {
+  s: WireSession
+  /** The current token id. */
+  c: string
+  /** Retired ids: successor, nonce, end of grace. */
+  r?: Array<{ i: string; s: string; n?: string; g?: number }>
+  t?: { reason: StoredTombstone['reason']; endedAt: number }
+}
+
+export function fromWire(session: WireSession): StoredSession {
+  const { data, ...rest } = session
+  return data === undefined ? rest : { ...rest, data: JSON.parse(data) as Record<string, unknown> }
+}
+
+export function toWire(session: StoredSession): WireSession {
+  const { data, ...rest } = session
+  return data === undefined ? rest : { ...rest, data: JSON.stringify(data) }
+}
+
+function tombstoneOf(
+  record: WireRecord,
+  reason: StoredTombstone['reason'],
+  endedAt: number,
+): StoredTombstone {
+  const { handle, subject, policy, fingerprint } = record.s
+  return { handle, subject, policy, fingerprint, reason, endedAt }
+}
+
+/**
+ * Judges a check from a plain read of the record, at `now` — an upper bound of Redis's clock when the
+ * read was served (exact when the caller gave `now`). Returns the result only when the script would
+ * have written nothing and answered the same at any instant up to `now`; `undefined` sends the check
+ * to the script: a deadline reached (first expiry), activity to record, a renewal due, a tier no longer
+ * configured, a retired id past its grace.
+ */
+export function judgeRead(options: {
+  record: WireRecord | null
+  input: Pick<StoreCheckInput, 'id' | 'activity' | 'policies' | 'renew'>
+  now: number
+}): StoreCheckResult | undefined {
+  const { record, input, now } = options
+  if (record === null) return { outcome: 'unknown', now }
+  const retired = record.c === input.id ? undefined : record.r?.find((entry) => entry.i === input.id)
+  if (record.c !== input.id && retired === undefined) return { outcome: 'unknown', now }
+  if (record.t) {
+    const { reason, endedAt } = record.t
+    return { outcome: 'ended', now, reason, tombstone: tombstoneOf(record, reason, endedAt), first: false }
+  }
+  const limits = input.policies[record.s.policy]
+  if (!limits) return undefined
+  if (retired) {
+    if (now >= (retired.g ?? 0)) return undefined
+    if (record.c !== retired.s) {
+      return {
+        outcome: 'ended',
+        now,
+        reason: 'renewed',
+        tombstone: tombstoneOf(record, 'renewed', now),
+        first: false,
+      }
+    }
+  }
+  const session = record.s as StoredSession // judged fields only; `data` stays a string until returned
+  if (judgeLimits({ session, limits, now }).reason) return undefined
+  if (input.activity && shouldTouch({ session, limits, now })) return undefined
+  if (retired) {
+    return {
+      outcome: 'active',
+      now,
+      session: fromWire(record.s),
+      touched: false,
+      renewal: { nonce: retired.n ?? '', rotated: false },
+    }
+  }
+  if (input.activity && input.renew && renewalDue({ session, limits, now })) return undefined
+  return { outcome: 'active', now, session: fromWire(record.s), touched: false }
+}
+
+/**
+ * Whether a plain read can be expected to decide a check, from what this process last saw of the
+ * session: the id is current, and at `now` (an upper bound of Redis's clock when the read will be
+ * served) no deadline is reached, no activity is due to be recorded and no renewal is due. What the
+ * process last saw can only be older than the record (activity moves forward), so this errs towards
+ * the script.
+ */
+export function readWillDo(options: {
+  seen: { c: string; s: StoredSession } | undefined
+  input: Pick<StoreCheckInput, 'id' | 'activity' | 'policies' | 'renew'>
+  now: number
+}): boolean {
+  const { seen, input, now } = options
+  if (!seen || seen.c !== input.id) return false
+  const limits = input.policies[seen.s.policy]
+  if (!limits) return false
+  const session = seen.s
+  if (judgeLimits({ session, limits, now }).reason) return false
+  if (!input.activity) return true
+  if (shouldTouch({ session, limits, now })) return false
+  return !(input.renew && renewalDue({ session, limits, now }))
+}
