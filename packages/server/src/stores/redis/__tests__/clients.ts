@@ -22,15 +22,17 @@ export interface AnyConnection {
 
 export type Connector = (url: string) => Promise<AnyConnection>
 
+// Generous timeouts: these tests check behaviour, and this machine may be busy (the failover test
+// sets its own bound through storeTimeout).
 const socket = {
-  connectTimeout: 1000,
+  connectTimeout: 5000,
   reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 500),
 }
 const ioOptions = {
   enableOfflineQueue: false,
   maxRetriesPerRequest: 1,
-  commandTimeout: 1000,
-  connectTimeout: 1000,
+  commandTimeout: 5000,
+  connectTimeout: 5000,
   retryStrategy: (times: number) => Math.min(50 * 2 ** times, 500),
 }
 
