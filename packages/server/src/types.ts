@@ -130,7 +130,7 @@ export interface SessionManager {
    * holds for it. Audited as `subject.forgotten` with the number of sessions erased and, only with
    * `auditPseudonymKey`, the subject's pseudonym — never the subject in clear (the revoke events of this
    * call carry no subject either). Resolves how many sessions (live or ended) were erased. Needs a store
-   * with `forgetSubject` (`MemoryStore` has it; `RedisStore` does not yet).
+   * with `forgetSubject` (both built-in stores have it).
    *
    * @example
    * await manager.forgetSubject('user-42') // after the user's erasure request

@@ -345,7 +345,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         throw new CurfewError({
           code: 'invalid_option',
           message:
-            'This store cannot forget a subject: give it a forgetSubject method (MemoryStore has one; RedisStore does not yet).',
+            'This store cannot forget a subject: give it a forgetSubject method (MemoryStore and RedisStore have one).',
         })
       }
       // End the live sessions first, so their ends are audited once and their sockets close fleet-wide;

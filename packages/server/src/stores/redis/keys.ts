@@ -44,6 +44,11 @@ export function recordPattern(prefix: string): string {
   return `${prefix.replace(/[*?[\]\\]/g, '\\$&')}{*}:s:*`
 }
 
+/** The `SCAN MATCH` pattern of every session record under one subject's hash tag (live and ended). */
+export function subjectRecordPattern(prefix: string, subject: string): string {
+  return `${prefix.replace(/[*?[\]\\]/g, '\\$&')}{${subjectTag(subject)}}:s:*`
+}
+
 /** A prefix with a brace would put its own hash tag first and pile every key into one slot. */
 export function checkPrefix(prefix: string): string {
   if (typeof prefix !== 'string' || /[{}]/.test(prefix)) {

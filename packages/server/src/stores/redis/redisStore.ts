@@ -13,7 +13,14 @@ import type {
 import { type Connection, connectionOf, isNoScript, type RedisClientLike } from './client'
 import { RedisClockSample } from './clock'
 import { redisEndChannel } from './endChannel'
-import { checkPrefix, handleOfId, recordPattern, sessionKeys, subjectKeys } from './keys'
+import {
+  checkPrefix,
+  handleOfId,
+  recordPattern,
+  sessionKeys,
+  subjectKeys,
+  subjectRecordPattern,
+} from './keys'
 import { fromWire, judgeRead, readWillDo, toWire, type WireRecord, type WireSession } from './record'
 import { SCRIPT, SCRIPT_SHA } from './script'
 
@@ -240,6 +247,38 @@ export class RedisStore implements SessionStore {
     const ended = asArray(reply.ended)
     for (const tombstone of ended) this.#seen.delete(tombstone.handle)
     return { now: reply.now, ended }
+  }
+
+  /**
+   * Erases every record of a subject — live or ended, with its current and retired token ids — and its
+   * index entries (GDPR Art. 17). Ended sessions have left the index, so the subject's hash tag is
+   * scanned for them (`SCAN MATCH` on its slot: O(keys), fine for an erasure request); the erasure
+   * itself is one script on that slot. What this process cached of the subject's sessions goes too.
+   */
+  async forgetSubject(input: { subject: string; now?: number }): Promise<{ now: number; forgotten: number }> {
+    const keys = subjectKeys(this.prefix, input.subject)
+    const records = new Set<string>()
+    const handles = ((await this.#connection.send(['ZRANGE', keys.index, '0', '-1'], keys.index)) ??
+      []) as string[]
+    for (const handle of handles) records.add(keys.record(handle))
+    const match = subjectRecordPattern(this.prefix, input.subject)
+    for (const send of await this.#connection.masters()) {
+      let cursor = '0'
+      do {
+        const [next, found] = (await send(['SCAN', cursor, 'MATCH', match, 'COUNT', '1000'])) as [
+          string,
+          string[],
+        ]
+        for (const key of found) records.add(key)
+        cursor = String(next)
+      } while (cursor !== '0')
+    }
+    const reply = await this.#run<{ now: number; forgotten: number }>({
+      keys: [keys.index, ...records],
+      args: ['forgetSubject', this.#nowArg(input.now), input.subject],
+    })
+    for (const [handle, seen] of this.#seen) if (seen.s.subject === input.subject) this.#seen.delete(handle)
+    return { now: reply.now, forgotten: reply.forgotten }
   }
 
   async list(input: { subject: string; now?: number }): Promise<{ now: number; sessions: StoredSession[] }> {

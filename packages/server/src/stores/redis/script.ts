@@ -212,6 +212,25 @@ function ops.revokeSubject()
   return { now = now, ended = ended }
 end
 
+-- GDPR Art. 17: every record of the subject (live or tombstone, with its token ids) and its index
+-- entries. KEYS[2..] are the records found for the subject's tag (index and SCAN); each is checked.
+function ops.forgetSubject()
+  local subject = ARGV[3]
+  local forgotten = 0
+  for k = 2, #KEYS do
+    local raw = redis.call('GET', KEYS[k])
+    if raw then
+      local rec = cjson.decode(raw)
+      if rec.s.subject == subject then
+        redis.call('DEL', KEYS[k])
+        redis.call('ZREM', KEYS[1], rec.s.handle)
+        forgotten = forgotten + 1
+      end
+    end
+  end
+  return { now = now, forgotten = forgotten }
+end
+
 function ops.list()
   local subject = ARGV[3]
   local declared = subjectRecords(4)
