@@ -18,10 +18,26 @@ export interface ProtocolContext {
   options: ResolvedHttpOptions
 }
 
-/** Outcome of {@link authenticate}: the state to attach and headers to add, or a complete answer. */
+/**
+ * Outcome of {@link authenticate}: the state to attach and headers to add, or a complete answer. With
+ * `optional`, a request a 401 would have refused passes with `state: null` (and the header that clears
+ * an ended session's cookie, if any).
+ */
 export type AuthenticateResult =
   | { ok: true; state: CurfewRequestState; headers: Array<[string, string]> }
+  | { ok: true; state: null; headers: Array<[string, string]> }
   | { ok: false; reply: HttpReply }
+
+/** How the middleware step treats one request. */
+export interface AuthenticateSettings {
+  /** Never extend the session (a `Curfew-Passive` header has the same effect). */
+  passive?: boolean
+  /**
+   * Let a request without a valid session through as anonymous instead of answering 401. A 503 (store
+   * down under `onStoreError: 'unavailable'`) is still answered.
+   */
+  optional?: boolean
+}
 
 /**
  * True when the request must not count as activity. Any value of `Curfew-Passive` except `0`/`false`
@@ -97,7 +113,7 @@ export function acceptedHeaders(
 /**
  * The middleware's whole decision: read the token (bearer or cookie), validate it (as activity unless
  * passive), and produce either the state to attach plus the `Curfew-Session`/`Set-Cookie` headers, or
- * the complete 401/503 answer.
+ * the complete 401/503 answer (with `optional`, a 401 becomes an anonymous pass).
  *
  * @example
  * const result = await authenticate({ manager, request, options }, { passive: false })
@@ -105,7 +121,15 @@ export function acceptedHeaders(
  */
 export async function authenticate(
   context: ProtocolContext,
-  settings: { passive?: boolean } = {},
+  settings?: AuthenticateSettings & { optional?: false },
+): Promise<Exclude<AuthenticateResult, { state: null }>>
+export async function authenticate(
+  context: ProtocolContext,
+  settings?: AuthenticateSettings,
+): Promise<AuthenticateResult>
+export async function authenticate(
+  context: ProtocolContext,
+  settings: AuthenticateSettings = {},
 ): Promise<AuthenticateResult> {
   const { manager, request, options } = context
   const credentials = readCredentials(request, options)
@@ -122,6 +146,9 @@ export async function authenticate(
       settings: cookieSettings(options, request),
       realm: options.realm,
     })
+    if (settings.optional === true && reply.status === 401) {
+      return { ok: true, state: null, headers: reply.headers.filter(([name]) => name === 'Set-Cookie') }
+    }
     return { ok: false, reply }
   }
   const source = credentials.source ?? 'cookie'

@@ -1,4 +1,5 @@
 import type { SessionRejection } from '../types'
+import { challenge } from './challenge'
 import type { CookieSettings } from './cookie'
 import { clearedCookie } from './cookie'
 import type { BadRequestError, CredentialSource, CsrfError, HttpReply } from './types'
@@ -12,36 +13,6 @@ export function jsonReply(status: number, body: unknown, headers: Array<[string,
     headers: [['Content-Type', JSON_TYPE], ['Cache-Control', 'no-store'], ...headers],
     body,
   }
-}
-
-/** Quoted-string content for a challenge parameter: printable ASCII, no quotes or backslashes. */
-function quoted(value: string): string {
-  return `"${value.replace(/[^\x20-\x7e]|["\\]/g, '').slice(0, 200)}"`
-}
-
-/** Options for {@link challenge}. */
-export interface ChallengeInput {
-  realm: string
-  source: CredentialSource | null
-  rejection: Pick<SessionRejection, 'body' | 'wwwAuthenticate'>
-}
-
-/**
- * The `WWW-Authenticate` value for a 401. Bearer requests get the RFC 6750 form (no `error` when no
- * token was sent at all, §3.1); cookie requests get the manager's challenge, or a `Curfew` one naming
- * the error and reason so non-browser clients can tell why without parsing the body.
- */
-export function challenge(input: ChallengeInput): string {
-  const { body } = input.rejection
-  const realm = `realm=${quoted(input.realm)}`
-  if (body.reason === 'missing' && input.source === null) return `Bearer ${realm}`
-  if (input.source === 'bearer') {
-    return `Bearer ${realm}, error="invalid_token", error_description=${quoted(body.message ?? `session ${body.reason}`)}`
-  }
-  return (
-    input.rejection.wwwAuthenticate ??
-    `Curfew ${realm}, error=${quoted(body.error)}, reason=${quoted(body.reason)}`
-  )
 }
 
 /** Options for {@link rejectionReply}. */
@@ -60,7 +31,9 @@ const KEEP_COOKIE = new Set(['missing', 'store_unavailable', 'auth_too_old'])
 export function rejectionReply(input: RejectionReplyInput): HttpReply {
   const { rejection } = input
   const headers: Array<[string, string]> = []
-  if (rejection.httpStatus === 401) headers.push(['WWW-Authenticate', challenge(input)])
+  if (rejection.httpStatus === 401) {
+    headers.push(['WWW-Authenticate', challenge({ reason: rejection.reason, realm: input.realm })])
+  }
   if (rejection.httpStatus === 503) headers.push(['Retry-After', '5'])
   if (input.source === 'cookie' && !KEEP_COOKIE.has(rejection.reason)) {
     headers.push(['Set-Cookie', clearedCookie(input.settings)])

@@ -1,14 +1,14 @@
 import type { SessionStatus } from '@curfew/core'
-import { formatSessionHeader, SESSION_HEADER } from '@curfew/core'
 import type { ValidateResult } from '../types'
 import type { ProtocolContext } from './authenticate'
 import { acceptedHeaders, authenticate, guarded, isReply, requestMeta, serverNow } from './authenticate'
 import { checkBody } from './body'
-import { clearedCookie, cookieSettings } from './cookie'
+import { cookieSettings } from './cookie'
 import type { Credentials } from './credentials'
 import { readCredentials } from './credentials'
 import { isCrossSiteForgery } from './csrf'
 import { csrfReply, jsonReply, rejectionReply, unavailableReply } from './replies'
+import { logoutReply } from './signOut'
 import type { BodyReader, HttpReply, RouteError } from './types'
 
 /** The session routes of the Curfew protocol, relative to the base path (default `/session`). */
@@ -74,32 +74,6 @@ async function withAccessToken(
   }
 }
 
-async function logout(context: ProtocolContext, credentials: Credentials): Promise<HttpReply> {
-  const { manager, request, options } = context
-  const settings = cookieSettings(options, request)
-  const checked = await guarded(manager, () =>
-    manager.validate(credentials.token, { activity: false, meta: requestMeta(request) }),
-  )
-  if (isReply(checked)) return checked
-  if (!checked.ok)
-    return rejectionReply({ rejection: checked, source: credentials.source, settings, realm: options.realm })
-  try {
-    await manager.revoke(checked.session.handle, 'logout')
-  } catch {
-    return unavailableReply(serverNow(manager))
-  }
-  const status: SessionStatus = {
-    ...checked.status,
-    state: 'expired',
-    reason: 'logout',
-    serverTime: serverNow(manager),
-  }
-  return jsonReply(200, status, [
-    [SESSION_HEADER, formatSessionHeader(status)],
-    ['Set-Cookie', clearedCookie(settings)],
-  ])
-}
-
 async function post(
   context: SessionRouteContext,
   route: 'activity' | 'refresh' | 'logout',
@@ -109,7 +83,7 @@ async function post(
   if (isCrossSiteForgery(request, options, credentials.source)) return csrfReply(serverNow(manager))
   const invalidBody = checkBody(await context.readBody(options.bodyLimit), serverNow(manager))
   if (invalidBody) return invalidBody
-  if (route === 'logout') return logout(context, credentials)
+  if (route === 'logout') return logoutReply(context, credentials)
   const meta = requestMeta(request)
   const result = await guarded(manager, () =>
     route === 'refresh'

@@ -1,19 +1,13 @@
 import { evaluateSession, type SessionStatus } from '@curfew/core'
+import { challenge, describeRejection } from '../http/challenge'
 import type { StoredSession } from '../stores/types'
 import type { ResolvedPolicy, SessionInfo, SessionRejection } from '../types'
 
 type RejectReason = SessionRejection['reason']
 
-const DESCRIPTIONS: Partial<Record<RejectReason, string>> = {
-  malformed: 'malformed session token',
-  unknown: 'unknown session',
-  renewed: 'session token was renewed',
-  auth_too_old: 'authentication too old',
-}
-
 /**
- * A ready-to-send refusal. `WWW-Authenticate` follows RFC 6750: no error code when no credentials were
- * sent, `invalid_token` with a description otherwise.
+ * A ready-to-send refusal. `WWW-Authenticate` follows RFC 6750 (built by `challenge`, like every
+ * adapter's): no error code when no credentials were sent, `invalid_token` with a description otherwise.
  */
 export function rejection(options: {
   reason: RejectReason
@@ -33,9 +27,7 @@ export function rejection(options: {
         serverTime,
         message: 'The session store is unavailable; try again shortly.',
       },
-      ...(httpStatus === 401
-        ? { wwwAuthenticate: 'Bearer error="invalid_token", error_description="session store unavailable"' }
-        : {}),
+      ...(httpStatus === 401 ? { wwwAuthenticate: challenge({ reason }) } : {}),
     }
   }
   if (reason === 'missing') {
@@ -44,7 +36,7 @@ export function rejection(options: {
       reason,
       httpStatus: 401,
       body: { error: 'no_session', reason, serverTime, message: 'No session token was sent.' },
-      wwwAuthenticate: 'Bearer realm="curfew"',
+      wwwAuthenticate: challenge({ reason }),
     }
   }
   if (reason === 'auth_too_old') {
@@ -53,18 +45,17 @@ export function rejection(options: {
       reason,
       httpStatus: 401,
       body: { error: 'reauth_required', reason, serverTime, message: 'Sign in again to continue.' },
-      wwwAuthenticate:
-        'Bearer error="insufficient_user_authentication", error_description="authentication too old"',
+      wwwAuthenticate: challenge({ reason }),
     }
   }
-  const description = DESCRIPTIONS[reason] ?? `session expired: ${reason}`
+  const description = describeRejection(reason)
   const error = reason === 'malformed' || reason === 'unknown' ? 'no_session' : 'session_expired'
   return {
     ok: false,
     reason,
     httpStatus: 401,
     body: { error, reason, serverTime, message: `${description[0]!.toUpperCase()}${description.slice(1)}.` },
-    wwwAuthenticate: `Bearer error="invalid_token", error_description="${description}"`,
+    wwwAuthenticate: challenge({ reason }),
   }
 }
 

@@ -3,6 +3,7 @@ import { serveFetchApp } from '@curfew/testing'
 import express from 'express'
 import Fastify from 'fastify'
 import {
+  expressCurfew,
   requireRecentAuth,
   sessionMiddleware,
   sessionRoutes,
@@ -20,6 +21,8 @@ import type { SessionManager } from '../../src/types'
  * - `POST /signout` → signOut, 200 `{ status }` or the refusal
  * - `GET /api/me` protected → `{ subject, handle }`; `GET /api/poll` protected, passive per route
  * - `GET /api/sensitive` protected + requireRecentAuth('5m')
+ * - `GET /optional/me` optional session → `{ subject }` (`null` when anonymous)
+ * - `GET /optional/sensitive` optional session + requireRecentAuth('5m')
  */
 export interface AdapterUnderTest {
   name: 'express' | 'fastify' | 'fetch'
@@ -66,6 +69,15 @@ export const expressAdapter: AdapterUnderTest = {
       if (!result.ok) res.status(result.httpStatus).json(result.body)
       else res.json({ status: result.status })
     })
+    // The configured-once form, beside the standalone functions above and below.
+    const curfew = expressCurfew(manager)
+    const optional = curfew.sessionMiddleware({ optional: true })
+    app.get('/optional/me', optional, (req, res) => {
+      res.json({ subject: req.curfew?.session.subject ?? null })
+    })
+    app.get('/optional/sensitive', optional, curfew.requireRecentAuth('5m'), (req, res) => {
+      res.json({ subject: req.curfew?.session.subject ?? null })
+    })
     app.get('/api/poll', sessionMiddleware(manager, { passive: true }), (req, res) => {
       res.json({ subject: req.session?.subject })
     })
@@ -108,6 +120,15 @@ export const fastifyAdapter: AdapterUnderTest = {
         subject: request.curfew?.session.subject,
       }))
     })
+    app.register(async (scope) => {
+      scope.addHook('onRequest', scope.curfew.authenticateWith({ optional: true }))
+      scope.get('/optional/me', async (request) => ({ subject: request.curfew?.session.subject ?? null }))
+      scope.get(
+        '/optional/sensitive',
+        { preHandler: scope.curfew.requireRecentAuth('5m') },
+        async (request) => ({ subject: request.curfew?.session.subject ?? null }),
+      )
+    })
     const url = await app.listen({ port: 0, host: '127.0.0.1' })
     return { url, close: () => app.close() }
   },
@@ -117,6 +138,7 @@ export const fetchAdapter: AdapterUnderTest = {
   name: 'fetch',
   start(manager) {
     const curfew = createSessionHandler(manager)
+    const recentAuth = curfew.requireRecentAuth('5m')
     return listen(
       serveFetchApp(async (request) => {
         const routed = await curfew.handle(request)
@@ -131,6 +153,15 @@ export const fetchAdapter: AdapterUnderTest = {
           return result.ok
             ? Response.json({ status: result.status }, { headers: result.headers })
             : result.response
+        }
+        if (pathname.startsWith('/optional/')) {
+          const auth = await curfew.authenticate(request, { optional: true })
+          if (!auth.ok) return auth.response
+          if (pathname === '/optional/sensitive') {
+            const refusal = recentAuth(auth)
+            if (refusal) return refusal
+          }
+          return Response.json({ subject: auth.session?.subject ?? null }, { headers: auth.headers })
         }
         if (pathname.startsWith('/api/')) {
           const auth = await curfew.authenticate(request, { passive: pathname === '/api/poll' })

@@ -1,4 +1,5 @@
 import { describe } from 'vitest'
+import { adapterPartsSuite } from './adapterParts'
 import type { AdapterUnderTest } from './apps'
 import { memoryStore, type StoreUnderTest } from './harness'
 import { hostileSuite } from './hostile'
@@ -22,6 +23,7 @@ export function describeAdapterConformance(
     transportSuite(target)
     hostileSuite(target)
     renewalSuite(target)
+    adapterPartsSuite(target)
     // The outage suite brings its own failing store.
     outageSuite({ adapter, store: memoryStore })
   })

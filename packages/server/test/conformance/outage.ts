@@ -7,7 +7,7 @@ import { setCookieOf, startEnv, T0 } from './harness'
  * A real MemoryStore behind a switch that makes every call fail, the way a store whose server went
  * away does. Only failure is injected; all answers while up come from the real store.
  */
-class SwitchableStore implements SessionStore {
+export class SwitchableStore implements SessionStore {
   down = false
   private readonly inner: MemoryStore
 

@@ -1,12 +1,15 @@
 import './augment'
 
-export type { CookieOptions, CurfewHttpOptions, CurfewRequestState } from '../../http'
-export type { SessionMiddlewareOptions } from './middleware'
-export { sessionMiddleware } from './middleware'
+export type { CookieOptions, CurfewHttpOptions, CurfewRequestState, SignOutResult } from '../../http'
+export type { ExpressCurfew, MiddlewareOptions } from './curfew'
+export { expressCurfew } from './curfew'
+export type {
+  RequireRecentAuthOptions,
+  SessionMiddlewareOptions,
+  SessionRoutesOptions,
+  SignInInput,
+  SignOutTarget,
+} from './functions'
+export { requireRecentAuth, sessionMiddleware, sessionRoutes, signIn, signOut } from './functions'
 export type { OidcRoutesOptions } from './oidc'
 export { oidcRoutes } from './oidc'
-export { requireRecentAuth } from './recentAuth'
-export type { SessionRoutesOptions } from './routes'
-export { sessionRoutes } from './routes'
-export type { SignInInput, SignOutResult, SignOutTarget } from './sign'
-export { signIn, signOut } from './sign'

@@ -1,11 +1,5 @@
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
-import {
-  authenticate,
-  checkRecentAuth,
-  jsonReply,
-  type ResolvedHttpOptions,
-  recentAuthLimit,
-} from '../../http'
+import { authenticate, createRecentAuthCheck, type ResolvedHttpOptions } from '../../http'
 import type { SessionManager } from '../../types'
 import { applyHeaders, requestInfo, sendReply } from './request'
 import type { AuthenticateHookOptions, CurfewDecorator } from './types'
@@ -19,43 +13,24 @@ export function createDecorator(manager: SessionManager, options: ResolvedHttpOp
   const authenticateWith = (settings: AuthenticateHookOptions): onRequestAsyncHookHandler =>
     async function curfewAuthenticate(request: FastifyRequest, reply: FastifyReply) {
       const passive = settings.passive === true || routePassive(request)
-      const result = await authenticate({ manager, request: requestInfo(request), options }, { passive })
-      if (result.ok) {
-        request.curfew = result.state
-        applyHeaders(reply, result.headers)
-        return
-      }
-      if (settings.optional && result.reply.status === 401) {
-        request.curfew = null
-        applyHeaders(
-          reply,
-          result.reply.headers.filter(([name]) => name.toLowerCase() === 'set-cookie'),
-        )
-        return
-      }
-      return sendReply(reply, result.reply)
+      const result = await authenticate(
+        { manager, request: requestInfo(request), options },
+        { passive, optional: settings.optional === true },
+      )
+      if (!result.ok) return sendReply(reply, result.reply)
+      request.curfew = result.state
+      applyHeaders(reply, result.headers)
     }
 
   const requireRecentAuth = (maxAge: number | string): onRequestAsyncHookHandler => {
-    const maxAgeMs = recentAuthLimit(maxAge)
+    const check = createRecentAuthCheck({
+      maxAge,
+      realm: options.realm,
+      manager,
+      missingMessage: 'requireRecentAuth needs fastify.curfew.authenticate before it.',
+    })
     return async function curfewRequireRecentAuth(request: FastifyRequest, reply: FastifyReply) {
-      const state = request.curfew
-      if (!state) {
-        return sendReply(
-          reply,
-          jsonReply(
-            401,
-            {
-              error: 'no_session',
-              reason: 'missing',
-              serverTime: Date.now(),
-              message: 'requireRecentAuth needs fastify.curfew.authenticate before it.',
-            },
-            [['WWW-Authenticate', `Bearer realm="${options.realm}"`]],
-          ),
-        )
-      }
-      const refusal = checkRecentAuth(state, { maxAgeMs, realm: options.realm })
+      const refusal = check(request.curfew)
       if (refusal) return sendReply(reply, refusal)
     }
   }

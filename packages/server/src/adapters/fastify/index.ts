@@ -1,4 +1,4 @@
-export type { CookieOptions, CurfewHttpOptions, CurfewRequestState } from '../../http'
+export type { CookieOptions, CurfewHttpOptions, CurfewRequestState, SignOutResult } from '../../http'
 export { fastifyCurfew } from './plugin'
 export type {
   AuthenticateHookOptions,

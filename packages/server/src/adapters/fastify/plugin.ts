@@ -1,6 +1,6 @@
 import type { SessionStatus } from '@curfew/core'
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify'
-import { endSession, resolveHttpOptions, startSession } from '../../http'
+import { endSession, resolveHttpOptions, signOutResult, startSession } from '../../http'
 import { createDecorator } from './hooks'
 import { applyHeaders, requestInfo } from './request'
 import { sessionRoutesPlugin } from './routes'
@@ -22,16 +22,11 @@ async function register(fastify: FastifyInstance, pluginOptions: FastifyCurfewOp
   )
   fastify.decorateReply('signOut', async function signOut(this: FastifyReply): Promise<FastifySignOutResult> {
     const outcome = await endSession({ manager, request: requestInfo(this.request), options })
-    if (!outcome.ok) {
-      return {
-        ok: false,
-        httpStatus: outcome.reply.status,
-        body: outcome.reply.body as Extract<FastifySignOutResult, { ok: false }>['body'],
-      }
+    if (outcome.ok) {
+      applyHeaders(this, outcome.headers)
+      this.request.curfew = null
     }
-    applyHeaders(this, outcome.headers)
-    this.request.curfew = null
-    return { ok: true, status: outcome.status }
+    return signOutResult(outcome)
   })
   if (basePath !== false) {
     await fastify.register(sessionRoutesPlugin(manager, options), { prefix: basePath })

@@ -1,6 +1,6 @@
 import type { SessionStatus } from '@curfew/core'
 import type { onRequestAsyncHookHandler } from 'fastify'
-import type { CurfewHttpOptions, CurfewRequestState } from '../../http'
+import type { CurfewHttpOptions, CurfewRequestState, SignOutResult } from '../../http'
 import type { CreateSessionInput, SessionManager } from '../../types'
 
 /** Options of the {@link fastifyCurfew} plugin. */
@@ -36,16 +36,10 @@ export interface CurfewDecorator {
 export type FastifySignInInput = CreateSessionInput
 
 /**
- * What `reply.signOut()` resolves. `ok: false`: nothing was revoked; send
- * `reply.code(result.httpStatus).send(result.body)` (403 cross-site, 503 store failure).
+ * What `reply.signOut()` resolves (the same result every adapter's `signOut` gives). `ok: false`: nothing
+ * was revoked; send `reply.code(result.httpStatus).send(result.body)` (403 cross-site, 503 store failure).
  */
-export type FastifySignOutResult =
-  | { ok: true; status: SessionStatus | null }
-  | {
-      ok: false
-      httpStatus: number
-      body: { error: string; reason: string; serverTime: number; message?: string }
-    }
+export type FastifySignOutResult = SignOutResult
 
 declare module 'fastify' {
   interface FastifyInstance {

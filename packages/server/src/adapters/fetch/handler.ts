@@ -1,14 +1,16 @@
 import type { Duration, SessionStatus } from '@curfew/core'
 import {
+  type AuthenticateSettings,
   authenticate,
   type CurfewHttpOptions,
   type CurfewRequestState,
-  checkRecentAuth,
+  createRecentAuthCheck,
   endSession,
   handleSessionRoute,
   matchSessionRoute,
-  recentAuthLimit,
+  type RecentAuthCheck,
   resolveHttpOptions,
+  type SignOutResult,
   serverNow,
   startSession,
 } from '../../http'
@@ -27,6 +29,18 @@ export interface Authenticated extends CurfewRequestState {
   headers: Headers
 }
 
+/** A request without a valid session that `optional` let through: no session, and headers to send (a cleared cookie). */
+export interface Anonymous {
+  ok: true
+  session: null
+  status: null
+  source: null
+  headers: Headers
+}
+
+/** Options of {@link SessionHandler.authenticate}. */
+export type AuthenticateOptions = AuthenticateSettings
+
 /** A request that did not pass: send `response` (401/503 JSON with `WWW-Authenticate`). */
 export interface NotAuthenticated {
   ok: false
@@ -40,23 +54,46 @@ export interface SignedIn {
   headers: Headers
 }
 
-/** What `signOut` produced. `ok: false`: nothing was revoked; send `response` (403 cross-site, 503). */
+/**
+ * What `signOut` produced: the {@link SignOutResult} every adapter gives, plus what to send. `ok: true`:
+ * send `headers` (they clear the cookie). `ok: false`: nothing was revoked; send `response` (403
+ * cross-site, 503), or build your own from `httpStatus` and `body`.
+ */
 export type SignedOut =
-  | { ok: true; status: SessionStatus | null; headers: Headers }
-  | { ok: false; response: Response }
+  | (Extract<SignOutResult, { ok: true }> & { headers: Headers })
+  | (Extract<SignOutResult, { ok: false }> & { response: Response })
+
+/** A guard built once by `requireRecentAuth(maxAge)`: a 401 `Response` for a stale or missing sign-in, else `null`. */
+export type RecentAuthGuard = (auth: CurfewRequestState | Anonymous | null | undefined) => Response | null
 
 /** Curfew for Web `Request`/`Response` runtimes. */
 export interface SessionHandler {
   /** Answers a session route (`{basePath}`, `/activity`, `/refresh`, `/logout`, `/policy`); `null` for any other path. */
   handle(request: Request): Promise<Response | null>
-  /** The middleware step: a live session (counted as activity unless passive) or a ready 401/503 `Response`. */
-  authenticate(request: Request, options?: { passive?: boolean }): Promise<Authenticated | NotAuthenticated>
+  /**
+   * The middleware step: a live session (counted as activity unless passive) or a ready 401/503
+   * `Response`; with `optional: true`, a request a 401 would refuse passes as {@link Anonymous}.
+   */
+  authenticate(
+    request: Request,
+    options: AuthenticateOptions & { optional: true },
+  ): Promise<Authenticated | Anonymous | NotAuthenticated>
+  authenticate(request: Request, options?: AuthenticateOptions): Promise<Authenticated | NotAuthenticated>
   /** Starts a session for a user your app has just authenticated. */
   signIn(request: Request, input: CreateSessionInput): Promise<SignedIn>
   /** Ends the request's session (reason `logout`) and returns the headers that clear the cookie. */
   signOut(request: Request): Promise<SignedOut>
-  /** For sensitive routes: a 401 `reauth_required` `Response` when sign-in is older than `maxAge`, else `null`. */
-  requireRecentAuth(auth: CurfewRequestState, maxAge: Duration): Response | null
+  /**
+   * For sensitive routes: builds a guard once (`maxAge` parsed here, so a typo fails at setup) that
+   * answers a 401 `reauth_required` `Response` when sign-in is older than `maxAge` (or 401 `no_session`
+   * without a session), else `null`.
+   */
+  requireRecentAuth(maxAge: Duration): RecentAuthGuard
+  /**
+   * The same check in one call. `maxAge` is parsed on first use of each value and remembered; prefer
+   * the one-argument form, which fails at setup.
+   */
+  requireRecentAuth(auth: CurfewRequestState | Anonymous, maxAge: Duration): Response | null
 }
 
 function normaliseBase(basePath: string): string {
@@ -88,6 +125,22 @@ export function createSessionHandler(
   const base = normaliseBase(basePath)
   const resolved = resolveHttpOptions(httpOptions)
 
+  const recentAuthCheck = (maxAge: Duration): RecentAuthCheck =>
+    createRecentAuthCheck({
+      maxAge,
+      realm: resolved.realm,
+      manager,
+      missingMessage: 'requireRecentAuth needs a session from authenticate().',
+    })
+  const guard =
+    (check: RecentAuthCheck): RecentAuthGuard =>
+    (auth) => {
+      const refusal = check(auth?.session ? auth : null)
+      return refusal ? toResponse(refusal, 'GET') : null
+    }
+  // For the two-argument form: each distinct maxAge parsed once.
+  const checks = new Map<Duration, RecentAuthCheck>()
+
   return {
     async handle(request) {
       const info = requestInfo(request)
@@ -103,11 +156,13 @@ export function createSessionHandler(
       return toResponse(reply, info.method)
     },
 
-    async authenticate(request, settings = {}) {
+    async authenticate(request: Request, settings: AuthenticateOptions = {}) {
       const info = requestInfo(request)
       const result = await authenticate({ manager, request: info, options: resolved }, settings)
       if (!result.ok) return { ok: false, response: toResponse(result.reply, info.method) }
-      return { ok: true, ...result.state, headers: toHeaders(result.headers) }
+      const headers = toHeaders(result.headers)
+      if (result.state === null) return { ok: true, session: null, status: null, source: null, headers }
+      return { ok: true, ...result.state, headers }
     },
 
     async signIn(request, input) {
@@ -118,13 +173,23 @@ export function createSessionHandler(
     async signOut(request) {
       const info = requestInfo(request)
       const outcome = await endSession({ manager, request: info, options: resolved })
-      if (!outcome.ok) return { ok: false, response: toResponse(outcome.reply, info.method) }
+      if (!outcome.ok) {
+        const { httpStatus, body, reply } = outcome
+        return { ok: false, httpStatus, body, response: toResponse(reply, info.method) }
+      }
       return { ok: true, status: outcome.status, headers: toHeaders(outcome.headers) }
     },
 
-    requireRecentAuth(auth, maxAge) {
-      const refusal = checkRecentAuth(auth, { maxAgeMs: recentAuthLimit(maxAge), realm: resolved.realm })
-      return refusal ? toResponse(refusal, 'GET') : null
+    requireRecentAuth(...args: [Duration] | [CurfewRequestState | Anonymous, Duration]) {
+      if (args.length === 1) return guard(recentAuthCheck(args[0]))
+      const [auth, maxAge] = args
+      let check = checks.get(maxAge)
+      if (check === undefined) {
+        check = recentAuthCheck(maxAge)
+        if (checks.size >= 64) checks.clear()
+        checks.set(maxAge, check)
+      }
+      return guard(check)(auth)
     },
-  }
+  } as SessionHandler
 }

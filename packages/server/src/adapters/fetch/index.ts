@@ -1,7 +1,10 @@
-export type { CookieOptions, CurfewHttpOptions, CurfewRequestState } from '../../http'
+export type { CookieOptions, CurfewHttpOptions, CurfewRequestState, SignOutResult } from '../../http'
 export type {
+  Anonymous,
   Authenticated,
+  AuthenticateOptions,
   NotAuthenticated,
+  RecentAuthGuard,
   SessionHandler,
   SessionHandlerOptions,
   SignedIn,

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import type { SessionRejection } from '../../types'
+import type { SessionManager, SessionRejection } from '../../types'
+import { challenge } from '../challenge'
 import { cookieSettings } from '../cookie'
 import { resolveHttpOptions } from '../options'
-import { checkRecentAuth, recentAuthLimit } from '../recentAuth'
-import { challenge, rejectionReply } from '../replies'
+import { createRecentAuthCheck, type RecentAuthCheck } from '../recentAuth'
+import { rejectionReply } from '../replies'
 import { matchSessionRoute } from '../routes'
 
 const settings = cookieSettings(resolveHttpOptions(), { host: 'localhost' })
@@ -20,28 +21,28 @@ function rejection(reason: SessionRejection['reason'], httpStatus: 401 | 503 = 4
 }
 
 describe('challenge', () => {
-  it('uses the bare RFC 6750 challenge when no credentials were sent', () => {
-    expect(challenge({ realm: 'curfew', source: null, rejection: rejection('missing') })).toBe(
-      'Bearer realm="curfew"',
+  it('uses the bare RFC 6750 challenge when no credentials were sent, with the default realm if none is given', () => {
+    expect(challenge({ reason: 'missing', realm: 'r' })).toBe('Bearer realm="r"')
+    expect(challenge({ reason: 'missing' })).toBe('Bearer realm="curfew"')
+  })
+
+  it('names invalid_token with a description of the reason, and the realm when one is given', () => {
+    expect(challenge({ reason: 'idle', realm: 'r' })).toBe(
+      'Bearer realm="r", error="invalid_token", error_description="session expired: idle"',
+    )
+    expect(challenge({ reason: 'unknown' })).toBe(
+      'Bearer error="invalid_token", error_description="unknown session"',
     )
   })
 
-  it('names invalid_token with a sanitised description for bearer tokens', () => {
-    const bad = rejection('idle')
-    bad.body.message = 'say "hi"\n'
-    expect(challenge({ realm: 'r', source: 'bearer', rejection: bad })).toBe(
-      'Bearer realm="r", error="invalid_token", error_description="say hi"',
+  it('asks for step-up with insufficient_user_authentication and max_age in whole seconds', () => {
+    expect(challenge({ reason: 'auth_too_old', realm: 'r', maxAgeMs: 300_999 })).toBe(
+      'Bearer realm="r", error="insufficient_user_authentication", error_description="authentication too old", max_age=300',
     )
   })
 
-  it("keeps the manager's challenge for cookies, with a fallback naming error and reason", () => {
-    expect(challenge({ realm: 'r', source: 'cookie', rejection: rejection('idle') })).toBe(
-      'Bearer error="invalid_token"',
-    )
-    const { wwwAuthenticate: _, ...bare } = rejection('idle')
-    expect(challenge({ realm: 'r', source: 'cookie', rejection: bare })).toBe(
-      'Curfew realm="r", error="session_expired", reason="idle"',
-    )
+  it('strips quotes, backslashes and control characters from a configured realm', () => {
+    expect(challenge({ reason: 'missing', realm: 'a"b\\c\n' })).toBe('Bearer realm="abc"')
   })
 })
 
@@ -55,6 +56,15 @@ describe('rejectionReply', () => {
     expect(answer.status).toBe(401)
     expect(header(answer, 'Set-Cookie')).toMatch(/^curfew_session=; Max-Age=0/)
     expect(header(answer, 'Cache-Control')).toBe('no-store')
+  })
+
+  it('names the configured realm for cookie and bearer clients alike', () => {
+    for (const source of ['cookie', 'bearer'] as const) {
+      const answer = rejectionReply({ rejection: rejection('idle'), source, settings, realm: 'shop' })
+      expect(header(answer, 'WWW-Authenticate')).toBe(
+        'Bearer realm="shop", error="invalid_token", error_description="session expired: idle"',
+      )
+    }
   })
 
   it('keeps the cookie on store outages and for bearer requests', () => {
@@ -88,22 +98,40 @@ describe('matchSessionRoute', () => {
   })
 })
 
-describe('checkRecentAuth', () => {
+describe('createRecentAuthCheck', () => {
   const state = (authTime: number, serverTime: number) =>
-    ({ session: { authTime }, status: { serverTime }, source: 'cookie' }) as Parameters<
-      typeof checkRecentAuth
-    >[0]
+    ({ session: { authTime }, status: { serverTime }, source: 'cookie' }) as NonNullable<
+      Parameters<RecentAuthCheck>[0]
+    >
+  const check = (maxAge: string | number, manager?: SessionManager) =>
+    createRecentAuthCheck({ maxAge, realm: 'r', manager, missingMessage: 'authenticate first' })
 
   it('lets a recent sign-in through, up to and including maxAge', () => {
-    expect(checkRecentAuth(state(0, 300_000), { maxAgeMs: recentAuthLimit('5m'), realm: 'r' })).toBeNull()
+    expect(check('5m')(state(0, 300_000))).toBeNull()
   })
 
   it('answers 401 reauth_required with an RFC 9470 challenge past maxAge', () => {
-    const reply = checkRecentAuth(state(0, 300_001), { maxAgeMs: 300_000, realm: 'r' })
+    const reply = check(300_000)(state(0, 300_001))
     expect(reply).toMatchObject({ status: 401, body: { error: 'reauth_required', reason: 'auth_too_old' } })
     expect(reply?.headers).toContainEqual([
       'WWW-Authenticate',
       'Bearer realm="r", error="insufficient_user_authentication", error_description="authentication too old", max_age=300',
     ])
+  })
+
+  it("answers a request without a session 401 no_session, stamped with the manager's clock", () => {
+    const manager = { now: () => 42 } as SessionManager
+    for (const missing of [null, undefined]) {
+      const reply = check('5m', manager)(missing)
+      expect(reply).toMatchObject({
+        status: 401,
+        body: { error: 'no_session', reason: 'missing', serverTime: 42, message: 'authenticate first' },
+      })
+      expect(reply?.headers).toContainEqual(['WWW-Authenticate', 'Bearer realm="r"'])
+    }
+  })
+
+  it('fails at setup, not at request time, on a malformed maxAge', () => {
+    expect(() => check('5 fortnights')).toThrow(expect.objectContaining({ code: 'invalid_duration' }))
   })
 })

@@ -4,7 +4,7 @@ import { createSessionManager } from '../../index'
 import type { SessionManager } from '../../types'
 import { resolveHttpOptions } from '../options'
 import { handleSessionRoute, type SessionRoute } from '../routes'
-import { endSession } from '../sign'
+import { endSession } from '../signOut'
 import { fakeRequest } from './helpers'
 
 const T0 = Date.UTC(2026, 0, 1)
