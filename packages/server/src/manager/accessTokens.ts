@@ -1,4 +1,6 @@
+import { CurfewError, evaluateSession } from '@curfew/core'
 import type { TokenOptions } from '../manager/options'
+import { createAccessTokenSigner } from '../tokens/issueAccessToken'
 import type { VerificationKeyOptions } from '../tokens/keys'
 import { publicHalf } from '../tokens/publicKey'
 import {
@@ -7,7 +9,7 @@ import {
   type VerifyAccessTokenOptions,
   type VerifyAccessTokenResult,
 } from '../tokens/verifyAccessToken'
-import type { ManagerVerifyAccessTokenOptions, ResolvedPolicy } from '../types'
+import type { ManagerVerifyAccessTokenOptions, ResolvedPolicy, SessionInfo } from '../types'
 
 /**
  * `manager.verifyAccessToken`: verifies with the manager's own `tokens` settings (its secret, or the
@@ -82,5 +84,40 @@ export function createManagerTokenVerifier(options: {
       }
     }
     return result
+  }
+}
+
+/**
+ * `manager.issueAccessToken`: a short JWT for a session that is live under the policy in force now,
+ * expiring no later than the session does. Throws `invalid_option` without the `tokens` option and
+ * `session_expired` for a session that has ended.
+ */
+export function createManagerTokenIssuer(options: {
+  tokens: TokenOptions | undefined
+  now: () => number
+  policies: ReadonlyMap<string, ResolvedPolicy>
+}): (session: SessionInfo) => Promise<string> {
+  const signer = options.tokens === undefined ? undefined : createAccessTokenSigner(options.tokens)
+  return async (session) => {
+    if (!signer) {
+      throw new CurfewError({
+        code: 'invalid_option',
+        message: 'issueAccessToken needs the "tokens" option: configure tokens in createSessionManager.',
+      })
+    }
+    if (typeof session !== 'object' || session === null) {
+      throw new CurfewError({ code: 'invalid_option', message: 'issueAccessToken expects a session.' })
+    }
+    const policy = options.policies.get(session.policy)
+    const time = options.now()
+    // Judged by the policy in force now, like every check: the token may not outlive the session.
+    const verdict = policy ? evaluateSession(session, policy, time) : undefined
+    if (!policy || verdict?.state !== 'active') {
+      throw new CurfewError({
+        code: 'session_expired',
+        message: 'The session has ended; no access token was issued. Sign the user in again.',
+      })
+    }
+    return signer.sign({ session, policy, now: time, expiresAt: verdict.expiresAt })
   }
 }

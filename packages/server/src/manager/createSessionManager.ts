@@ -1,11 +1,7 @@
-import { CurfewError, evaluateSession, type PolicyDocument, parseDuration } from '@curfew/core'
-import { createAuditEmitter } from '../audit/emitter'
+import { CurfewError, type PolicyDocument, parseDuration } from '@curfew/core'
 import type { AuditEvent } from '../audit/events'
-import { pseudonymizingEmitter } from '../audit/pseudonymize'
 import {
-  deriveSuccessor,
   generateHandle,
-  generateNonce,
   generateToken,
   hashToken,
   isWellFormedHandle,
@@ -13,40 +9,33 @@ import {
 } from '../crypto/token'
 import { createMetrics } from '../metrics/metrics'
 import { MemoryStore } from '../stores/memory/memoryStore'
-import type { SessionStore, StoreCheckResult, StoredSession, StoredTombstone } from '../stores/types'
-import { createAccessTokenSigner } from '../tokens/issueAccessToken'
+import type { SessionStore, StoredSession } from '../stores/types'
 import type {
   CreatedSession,
   CreateSessionInput,
-  RequestMeta,
   RevokeReason,
   SessionInfo,
   SessionManager,
-  ValidateOptions,
   ValidateResult,
 } from '../types'
 import { localEndChannel } from '../watch/localChannel'
 import { createWatchHub } from '../watch/watchHub'
-import { createManagerTokenVerifier } from './accessTokens'
+import { createManagerTokenIssuer, createManagerTokenVerifier } from './accessTokens'
+import { auditWith, sessionFields, tombstoneFields } from './auditEvents'
+import { managerAudit } from './auditWiring'
+import { createCheck } from './check'
 import { enforceCompliance } from './compliance'
+import { checkCreateInput } from './createInput'
 import { createDriftReporter } from './drift'
 import { findDrift } from './findDrift'
+import { meteredGuard } from './meteredGuard'
 import type { SessionManagerOptions } from './options'
-import { resolvePolicies } from './policies'
-import { rejection, sessionInfo, sessionStatus } from './responses'
+import { policyDocument, resolvePolicies } from './policies'
+import { sessionInfo, sessionStatus } from './responses'
+import { createStoreClock } from './storeClock'
 import { createStoreGuard } from './storeGuard'
 
 const DEFAULT_TOMBSTONE_TTL = 10 * 60_000
-// Ends someone decided (audited as `session.revoked`), as opposed to deadlines (`session.expired`).
-const REVOKE_REASONS = new Set<string>([
-  'revoked',
-  'logout',
-  'reuse_detected',
-  'idp_logout',
-  'idp_session_ended',
-])
-const MAX_DATA_BYTES = 8 * 1024
-const MAX_SUBJECT_LENGTH = 512
 
 function invalid(message: string): never {
   throw new CurfewError({ code: 'invalid_option', message })
@@ -76,43 +65,16 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   if (!(tombstoneTtl >= 0)) invalid('"tombstoneTtl" must be zero or more milliseconds.')
   const unavailableStatus = options.onStoreError === 'unavailable' ? 503 : 401
   const metrics = createMetrics(options.metrics)
-  const sinks =
-    options.audit === undefined ? [] : typeof options.audit === 'function' ? [options.audit] : options.audit
   // Every audited session end (whatever path revoked or expired it) also ends its watches, fleet-wide.
   const endSink = (event: AuditEvent) => watches.sink(event)
-  const fanOut = createAuditEmitter({ audit: [...sinks, ...(metrics ? [metrics.sink] : []), endSink] })
-  const emit =
-    options.auditPseudonymKey === undefined
-      ? fanOut
-      : pseudonymizingEmitter({ key: options.auditPseudonymKey, emit: fanOut })
+  const { emit, flush: flushAudit } = managerAudit(options, metrics, [endSink])
   const auditActivity = options.auditActivity === true
-  const signer = options.tokens === undefined ? undefined : createAccessTokenSigner(options.tokens)
   const driftInterval = parseDuration(options.driftInterval ?? '1h')
-  const storeHasClock = typeof store.time === 'function'
-
-  // One clock decides for the fleet: a store with a clock (`time()`) judges every call by it, so servers
-  // whose own clocks disagree still agree on every deadline. The manager keeps the offset the store
-  // reports so `now()` stays synchronous and close to the deciding clock. Stores without a clock are
-  // given the manager's (injected `now`, else `Date.now`).
-  const localNow = injectedNow ?? Date.now
-  let offset = 0
-  const now = (): number => localNow() + offset
-  const inputNow = (): number | undefined => (storeHasClock ? undefined : localNow())
-  const learn = (storeNow: number): void => {
-    if (storeHasClock) offset = storeNow - localNow()
-  }
-  const storeGuard = createStoreGuard({ timeout: storeTimeout, now, emit })
-  const guard: typeof storeGuard = !metrics
-    ? storeGuard
-    : async (call) => {
-        try {
-          return await storeGuard(call)
-        } catch (error) {
-          metrics.storeError(error instanceof CurfewError ? error.code : 'store_unavailable')
-          throw error
-        }
-      }
+  const clock = createStoreClock({ store, now: injectedNow })
+  const { now, inputNow, learn } = clock
+  const guard = meteredGuard(createStoreGuard({ timeout: storeTimeout, now, emit }), metrics)
   const reportDrift = createDriftReporter({ interval: driftInterval, emit })
+  const issueToken = createManagerTokenIssuer({ tokens: options.tokens, now, policies: policies.byName })
   const verifyToken = createManagerTokenVerifier({
     tokens: options.tokens,
     now,
@@ -125,120 +87,36 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     now,
     channel: store.endNotices?.() ?? localEndChannel(store),
     readSessions: async (subject) => {
-      const result = await guard(() => store.list({ subject, ...withNow(inputNow()) }))
+      const result = await guard(() => store.list({ subject, ...inputNow() }))
       learn(result.now)
       return result
     },
   })
 
-  const audit = (event: Omit<AuditEvent, 'meta'> & { meta?: RequestMeta | undefined }): void => {
-    const { meta, ...rest } = event
-    emit(meta === undefined ? rest : { ...rest, meta })
-  }
-  const fromTombstone = (t: StoredTombstone) => ({
-    session: t.handle,
-    subject: t.subject,
-    policy: t.policy,
-    fingerprint: t.fingerprint,
-  })
-  const fromSession = (s: StoredSession) => ({
-    session: s.handle,
-    subject: s.subject,
-    policy: s.policy,
-    fingerprint: policies.byName.get(s.policy)?.fingerprint ?? s.fingerprint,
-  })
+  const audit = auditWith(emit)
+  const fromSession = (session: StoredSession) => sessionFields(session, policies.byName)
 
-  async function check(token: string | null | undefined, opts: ValidateOptions & { refresh?: boolean }) {
-    if (token === undefined || token === null || token === '') {
-      return rejection({ reason: 'missing', now: now() })
-    }
-    if (!isWellFormedToken(token)) {
-      const time = now()
-      audit({ type: 'session.rejected', time, reason: 'malformed', meta: opts.meta })
-      return rejection({ reason: 'malformed', now: time })
-    }
-    const activity = opts.activity ?? true
-    let renew: { successorId: string; nonce: string } | undefined
-    if (activity && policies.renews && opts.renew !== false) {
-      const nonce = generateNonce()
-      renew = { nonce, successorId: hashToken(deriveSuccessor({ token, nonce })) }
-    }
-    let result: StoreCheckResult
-    const started = metrics ? performance.now() : 0
-    try {
-      result = await guard(() =>
-        store.check({
-          id: hashToken(token),
-          activity,
-          policies: policies.limits,
-          tombstoneTtl,
-          ...(renew ? { renew } : {}),
-          ...withNow(inputNow()),
-        }),
-      )
-    } catch {
-      metrics?.checkDuration(performance.now() - started, 'error')
-      return rejection({ reason: 'store_unavailable', now: now(), unavailableStatus })
-    }
-    metrics?.checkDuration(performance.now() - started, result.outcome)
-    learn(result.now)
-    if (result.outcome === 'unknown') {
-      audit({ type: 'session.rejected', time: result.now, reason: 'unknown', meta: opts.meta })
-      return rejection({ reason: 'unknown', now: result.now })
-    }
-    if (result.outcome === 'ended') {
-      const ended = result.first && result.reason !== 'renewed'
-      const revoked = REVOKE_REASONS.has(result.reason)
-      audit({
-        type: ended ? (revoked ? 'session.revoked' : 'session.expired') : 'session.rejected',
-        time: result.now,
-        ...fromTombstone(result.tombstone),
-        reason: result.reason,
-        meta: opts.meta,
-      })
-      return rejection({ reason: result.reason, now: result.now })
-    }
-    const policy = policies.byName.get(result.session.policy)
-    // A conforming store never answers active for a tier it was not given; refuse rather than guess.
-    if (!policy) return rejection({ reason: 'policy_changed', now: result.now })
-    if (result.session.fingerprint !== policy.fingerprint) {
-      reportDrift({
-        from: result.session.fingerprint,
-        to: policy.fingerprint,
-        time: result.now,
-        session: result.session.handle,
-        subject: result.session.subject,
-        policy: policy.name,
-        meta: opts.meta,
-      })
-    }
-    const status = sessionStatus({ session: result.session, policy, now: result.now })
-    if (auditActivity && result.touched) {
-      audit({ type: 'session.activity', time: result.now, ...fromSession(result.session), meta: opts.meta })
-    }
-    const successor = result.renewal ? deriveSuccessor({ token, nonce: result.renewal.nonce }) : undefined
-    if (result.renewal?.rotated) {
-      audit({ type: 'session.renewed', time: result.now, ...fromSession(result.session), meta: opts.meta })
-    }
-    if (opts.refresh) {
-      audit({ type: 'session.refreshed', time: result.now, ...fromSession(result.session), meta: opts.meta })
-    }
-    return {
-      ok: true as const,
-      session: sessionInfo(result.session),
-      status,
-      ...(successor === undefined ? {} : { token: successor }),
-    }
-  }
+  const check = createCheck({
+    store,
+    policies,
+    guard,
+    clock,
+    tombstoneTtl,
+    unavailableStatus,
+    metrics,
+    audit,
+    reportDrift,
+    auditActivity,
+  })
 
   async function revokeWith(input: { id?: string; handle?: string; reason: RevokeReason }) {
-    const result = await guard(() => store.revoke({ ...input, tombstoneTtl, ...withNow(inputNow()) }))
+    const result = await guard(() => store.revoke({ ...input, tombstoneTtl, ...inputNow() }))
     learn(result.now)
     if (result.ended) {
       audit({
         type: 'session.revoked',
         time: result.now,
-        ...fromTombstone(result.ended),
+        ...tombstoneFields(result.ended),
         reason: input.reason,
       })
     }
@@ -251,26 +129,9 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     compliance,
 
     async create(input: CreateSessionInput): Promise<CreatedSession> {
-      if (typeof input !== 'object' || input === null) invalid('create() expects { subject }.')
+      const policy = checkCreateInput(input, policies)
       const { subject } = input
-      if (typeof subject !== 'string' || subject.length === 0 || subject.length > MAX_SUBJECT_LENGTH) {
-        invalid(`"subject" must be a non-empty string of at most ${MAX_SUBJECT_LENGTH} characters.`)
-      }
-      const policyName = input.policy ?? policies.defaultPolicy.name
-      const policy = policies.byName.get(policyName)
-      if (!policy) {
-        throw new CurfewError({
-          code: 'unknown_policy',
-          message: `Unknown policy "${policyName}". Configured: ${[...policies.byName.keys()].join(', ')}.`,
-        })
-      }
-      if (input.data !== undefined && JSON.stringify(input.data).length > MAX_DATA_BYTES) {
-        invalid(
-          `Session "data" must serialise to at most ${MAX_DATA_BYTES} bytes; keep large state elsewhere.`,
-        )
-      }
-      const time = storeHasClock ? await guard(() => store.time!()) : localNow()
-      learn(time)
+      const time = await clock.read(guard)
       // An identity provider's auth_time may run slightly ahead of our clock; never in the future.
       const authTime = Math.min(input.authTime ?? time, time)
       if (!Number.isFinite(authTime)) invalid('"authTime" must be epoch milliseconds.')
@@ -328,12 +189,10 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 
     async revokeSubject(subject, reason = 'revoked') {
       if (typeof subject !== 'string' || subject.length === 0) return 0
-      const result = await guard(() =>
-        store.revokeSubject({ subject, reason, tombstoneTtl, ...withNow(inputNow()) }),
-      )
+      const result = await guard(() => store.revokeSubject({ subject, reason, tombstoneTtl, ...inputNow() }))
       learn(result.now)
       for (const tombstone of result.ended) {
-        audit({ type: 'session.revoked', time: result.now, ...fromTombstone(tombstone), reason })
+        audit({ type: 'session.revoked', time: result.now, ...tombstoneFields(tombstone), reason })
       }
       return result.ended.length
     },
@@ -372,7 +231,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 
     async list(subject): Promise<SessionInfo[]> {
       if (typeof subject !== 'string' || subject.length === 0) return []
-      const result = await guard(() => store.list({ subject, ...withNow(inputNow()) }))
+      const result = await guard(() => store.list({ subject, ...inputNow() }))
       learn(result.now)
       return result.sessions
         .filter((session) => {
@@ -384,25 +243,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         .map(sessionInfo)
     },
 
-    async issueAccessToken(session) {
-      if (!signer) {
-        throw new CurfewError({
-          code: 'invalid_option',
-          message: 'issueAccessToken needs the "tokens" option: configure tokens in createSessionManager.',
-        })
-      }
-      if (typeof session !== 'object' || session === null) invalid('issueAccessToken expects a session.')
-      const policy = policies.byName.get(session.policy)
-      const time = now()
-      // Judged by the policy in force now, like every check: the token may not outlive the session.
-      const verdict = policy ? evaluateSession(session, policy, time) : undefined
-      if (!policy || verdict?.state !== 'active') {
-        throw new CurfewError({
-          code: 'session_expired',
-          message: 'The session has ended; no access token was issued. Sign the user in again.',
-        })
-      }
-      return signer.sign({ session, policy, now: time, expiresAt: verdict.expiresAt })
+    issueAccessToken(session) {
+      return issueToken(session)
     },
 
     verifyAccessToken(jwt, opts) {
@@ -410,8 +252,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     },
 
     async findDrift(opts = {}) {
-      const time = storeHasClock ? await guard(() => store.time!()) : localNow()
-      learn(time)
+      const time = await clock.read(guard)
       return findDrift({
         store,
         policies: policies.byName,
@@ -422,22 +263,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     },
 
     policyDocument(): PolicyDocument {
-      return {
-        protocol: 'curfew/1',
-        serverTime: now(),
-        defaultPolicy: policies.defaultPolicy.name,
-        policies: [...policies.byName.values()].map((p) => ({
-          name: p.name,
-          idleTimeout: p.idleTimeout,
-          absoluteTimeout: p.absoluteTimeout,
-          warnBefore: p.warnBefore,
-          fingerprint: p.fingerprint,
-          touchInterval: p.touchInterval,
-          renewEvery: p.renewEvery,
-          renewGrace: p.renewGrace,
-          ...(p.source === undefined ? {} : { source: p.source }),
-        })),
-      }
+      return policyDocument(policies, now())
     },
 
     now,
@@ -448,12 +274,10 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 
     async close() {
       await watches.close()
+      // Events already handed to asynchronous or buffering sinks are delivered before the store goes.
+      await flushAudit()
       if (ownsStore) await store.close?.()
     },
   }
   return manager
-}
-
-function withNow(now: number | undefined): { now?: number } {
-  return now === undefined ? {} : { now }
 }

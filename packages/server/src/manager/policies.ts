@@ -1,4 +1,4 @@
-import { CurfewError, definePolicy, policyFingerprint } from '@curfew/core'
+import { CurfewError, definePolicy, type PolicyDocument, policyFingerprint } from '@curfew/core'
 import type { StoreLimits } from '../stores/types'
 import type { PolicyOption, ResolvedPolicy } from '../types'
 
@@ -50,4 +50,24 @@ export function resolvePolicies(options: {
     renews ||= p.renewEvery > 0
   }
   return { byName, defaultPolicy, limits: Object.freeze(limits), renews }
+}
+
+/** Body of `GET /session/policy`: the tiers in force, their fingerprints, and the server's time. */
+export function policyDocument(policies: PolicySet, serverTime: number): PolicyDocument {
+  return {
+    protocol: 'curfew/1',
+    serverTime,
+    defaultPolicy: policies.defaultPolicy.name,
+    policies: [...policies.byName.values()].map((p) => ({
+      name: p.name,
+      idleTimeout: p.idleTimeout,
+      absoluteTimeout: p.absoluteTimeout,
+      warnBefore: p.warnBefore,
+      fingerprint: p.fingerprint,
+      touchInterval: p.touchInterval,
+      renewEvery: p.renewEvery,
+      renewGrace: p.renewGrace,
+      ...(p.source === undefined ? {} : { source: p.source }),
+    })),
+  }
 }

@@ -128,8 +128,10 @@ export interface StoreCheckInput {
  *   `touched`). `renewal` is set when the presented token is retired (within grace) or was just
  *   rotated: the manager derives the successor token from the presented token and `nonce`.
  * - `ended`: the token no longer works. `first` is true for exactly one call per session end (the one
- *   that wrote the tombstone). `renewed` means the token was retired and its grace passed while the
- *   session moved on again (not a session end; `first` is false).
+ *   that wrote the tombstone). A retired token presented after its grace window ends the session as
+ *   `reuse_detected` (a stolen copy may be in use). `renewed` means a retired token was presented
+ *   within its grace window after the session had already rotated past its successor: the token is
+ *   refused, but the session lives on (not a session end; `first` is false).
  * - `unknown`: no such id (never existed, or forgotten).
  */
 export type StoreCheckResult =

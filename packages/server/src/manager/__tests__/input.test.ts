@@ -1,3 +1,4 @@
+import { CurfewError } from '@curfew/core'
 import { describe, expect, it } from 'vitest'
 import { MemoryStore } from '../../stores/memory/memoryStore'
 import { createSessionManager } from '../createSessionManager'
@@ -73,5 +74,31 @@ describe('hostile tokens', () => {
       code: 'invalid_option',
     })
     await expect(manager.issueAccessToken({} as never)).rejects.toMatchObject({ code: 'invalid_option' })
+  })
+
+  it('refuses data that cannot be JSON (BigInt, a cycle) with a CurfewError, not a raw TypeError', async () => {
+    const { manager } = setup()
+    const circular: Record<string, unknown> = {}
+    circular.self = circular
+    for (const data of [{ id: 1n }, circular]) {
+      const failure = await manager.create({ subject: 'u', data }).catch((error: unknown) => error)
+      expect(failure).toBeInstanceOf(CurfewError)
+      expect(failure).toMatchObject({ code: 'invalid_option', message: expect.stringContaining('JSON') })
+    }
+  })
+
+  it('counts the data limit in UTF-8 bytes, not UTF-16 units', async () => {
+    const { manager } = setup()
+    // 3,000 × '€' is 3,000 UTF-16 units but 9,000 bytes of UTF-8: over the 8,192-byte limit.
+    await expect(manager.create({ subject: 'u', data: { s: '€'.repeat(3_000) } })).rejects.toMatchObject({
+      code: 'invalid_option',
+    })
+    // `{"s":"…"}` is 8 bytes of framing: 8,184 one-byte characters are exactly at the limit, one more is over.
+    await expect(manager.create({ subject: 'u', data: { s: 'a'.repeat(8_184) } })).resolves.toMatchObject({
+      session: { subject: 'u' },
+    })
+    await expect(manager.create({ subject: 'u', data: { s: 'a'.repeat(8_185) } })).rejects.toMatchObject({
+      code: 'invalid_option',
+    })
   })
 })

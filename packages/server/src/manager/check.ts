@@ -1,0 +1,128 @@
+import { deriveSuccessor, generateNonce, hashToken, isWellFormedToken } from '../crypto/token'
+import type { CurfewMetrics } from '../metrics/metrics'
+import type { SessionStore, StoreCheckResult, StoredSession } from '../stores/types'
+import type { ValidateOptions, ValidateResult } from '../types'
+import { type auditWith, endedEventType, sessionFields, tombstoneFields } from './auditEvents'
+import type { createDriftReporter } from './drift'
+import type { StoreGuard } from './meteredGuard'
+import type { PolicySet } from './policies'
+import { rejection, sessionInfo, sessionStatus } from './responses'
+import type { StoreClock } from './storeClock'
+
+/** What one check needs from the manager. */
+export interface CheckDependencies {
+  store: SessionStore
+  policies: PolicySet
+  guard: StoreGuard
+  clock: StoreClock
+  tombstoneTtl: number
+  unavailableStatus: 401 | 503
+  metrics: CurfewMetrics | undefined
+  audit: ReturnType<typeof auditWith>
+  reportDrift: ReturnType<typeof createDriftReporter>
+  auditActivity: boolean
+}
+
+/** `validate` and `refresh`: one call to the store, then the answer and its audit events. */
+export type Check = (
+  token: string | null | undefined,
+  options: ValidateOptions & { refresh?: boolean },
+) => Promise<ValidateResult>
+
+/**
+ * The manager's per-request decision: refuse a missing or malformed token without asking the store,
+ * else one atomic `store.check` (activity, renewal), then audit what happened — an ended session once,
+ * a rejection, a renewal, a refresh, policy drift — and build the status from the policy in force.
+ * A store failure becomes the `store_unavailable` refusal (401 or 503 as configured), never a throw.
+ *
+ * @example
+ * const check = createCheck({ store, policies, guard, clock, ... })
+ * const result = await check(token, { activity: true })
+ */
+export function createCheck(deps: CheckDependencies): Check {
+  const { store, policies, guard, clock, tombstoneTtl, unavailableStatus, metrics, audit, reportDrift } = deps
+  const { now, inputNow, learn } = clock
+  const auditActivity = deps.auditActivity
+  const fromTombstone = tombstoneFields
+  const fromSession = (session: StoredSession) => sessionFields(session, policies.byName)
+  return async function check(token, opts) {
+    if (token === undefined || token === null || token === '') {
+      return rejection({ reason: 'missing', now: now() })
+    }
+    if (!isWellFormedToken(token)) {
+      const time = now()
+      audit({ type: 'session.rejected', time, reason: 'malformed', meta: opts.meta })
+      return rejection({ reason: 'malformed', now: time })
+    }
+    const activity = opts.activity ?? true
+    let renew: { successorId: string; nonce: string } | undefined
+    if (activity && policies.renews && opts.renew !== false) {
+      const nonce = generateNonce()
+      renew = { nonce, successorId: hashToken(deriveSuccessor({ token, nonce })) }
+    }
+    let result: StoreCheckResult
+    const started = metrics ? performance.now() : 0
+    try {
+      result = await guard(() =>
+        store.check({
+          id: hashToken(token),
+          activity,
+          policies: policies.limits,
+          tombstoneTtl,
+          ...(renew ? { renew } : {}),
+          ...inputNow(),
+        }),
+      )
+    } catch {
+      metrics?.checkDuration(performance.now() - started, 'error')
+      return rejection({ reason: 'store_unavailable', now: now(), unavailableStatus })
+    }
+    metrics?.checkDuration(performance.now() - started, result.outcome)
+    learn(result.now)
+    if (result.outcome === 'unknown') {
+      audit({ type: 'session.rejected', time: result.now, reason: 'unknown', meta: opts.meta })
+      return rejection({ reason: 'unknown', now: result.now })
+    }
+    if (result.outcome === 'ended') {
+      audit({
+        type: endedEventType(result),
+        time: result.now,
+        ...fromTombstone(result.tombstone),
+        reason: result.reason,
+        meta: opts.meta,
+      })
+      return rejection({ reason: result.reason, now: result.now })
+    }
+    const policy = policies.byName.get(result.session.policy)
+    // A conforming store never answers active for a tier it was not given; refuse rather than guess.
+    if (!policy) return rejection({ reason: 'policy_changed', now: result.now })
+    if (result.session.fingerprint !== policy.fingerprint) {
+      reportDrift({
+        from: result.session.fingerprint,
+        to: policy.fingerprint,
+        time: result.now,
+        session: result.session.handle,
+        subject: result.session.subject,
+        policy: policy.name,
+        meta: opts.meta,
+      })
+    }
+    const status = sessionStatus({ session: result.session, policy, now: result.now })
+    if (auditActivity && result.touched) {
+      audit({ type: 'session.activity', time: result.now, ...fromSession(result.session), meta: opts.meta })
+    }
+    const successor = result.renewal ? deriveSuccessor({ token, nonce: result.renewal.nonce }) : undefined
+    if (result.renewal?.rotated) {
+      audit({ type: 'session.renewed', time: result.now, ...fromSession(result.session), meta: opts.meta })
+    }
+    if (opts.refresh) {
+      audit({ type: 'session.refreshed', time: result.now, ...fromSession(result.session), meta: opts.meta })
+    }
+    return {
+      ok: true as const,
+      session: sessionInfo(result.session),
+      status,
+      ...(successor === undefined ? {} : { token: successor }),
+    }
+  }
+}
