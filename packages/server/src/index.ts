@@ -1,7 +1,6 @@
 export type { AuditChain, AuditChainOptions } from './audit/chain'
 export { CHAIN_GENESIS, createAuditChain } from './audit/chain'
-export type { AuditOption } from './audit/emitter'
-export type { AuditEmitter } from './audit/emitter'
+export type { AuditEmitter, AuditOption } from './audit/emitter'
 export { createAuditEmitter } from './audit/emitter'
 export type {
   AuditEvent,

@@ -16,7 +16,10 @@ function slowSink(): { sink: AuditSink; delivered: AuditEvent[]; release(): void
         resolve()
       })
     })
-  return { sink, delivered, release: () => waiting.splice(0).forEach((deliver) => deliver()) }
+  const release = (): void => {
+    for (const deliver of waiting.splice(0)) deliver()
+  }
+  return { sink, delivered, release }
 }
 
 describe('audit emitter flush', () => {
