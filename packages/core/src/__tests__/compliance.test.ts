@@ -29,6 +29,21 @@ describe('checkCompliance', () => {
     expect(result?.summary).toBe('idleTimeout 15m ≤ 15m, absoluteTimeout 13h > 12h')
   })
 
+  it('holds nist-aal2 to idle ≤ 1 h and overall ≤ 24 h, each limit inclusive', () => {
+    expect(checkCompliance({ idleTimeout: '1h', absoluteTimeout: '24h' }, ['nist-aal2'])[0]).toMatchObject({
+      status: 'pass',
+      checks: [
+        { field: 'idleTimeout', configured: 3_600_000, required: 3_600_000, ok: true },
+        { field: 'absoluteTimeout', configured: 86_400_000, required: 86_400_000, ok: true },
+      ],
+    })
+    const idle = checkCompliance({ idleTimeout: 3_600_001, absoluteTimeout: '24h' }, ['nist-aal2'])[0]
+    expect(idle).toMatchObject({ status: 'fail', checks: [{ ok: false }, { ok: true }] })
+    const overall = checkCompliance({ idleTimeout: '1h', absoluteTimeout: 86_400_001 }, ['nist-aal2'])[0]
+    expect(overall).toMatchObject({ status: 'fail', checks: [{ ok: true }, { ok: false }] })
+    expect(overall?.clause).toContain('800-63B')
+  })
+
   it('warns rather than fails where the standard is guidance', () => {
     const results = checkCompliance(presets.nistAal2, ['hipaa', 'owasp-high-value', 'owasp-low-risk'])
     expect(results.map((r) => r.status)).toEqual(['warn', 'warn', 'warn'])

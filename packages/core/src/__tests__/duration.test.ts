@@ -67,6 +67,13 @@ describe('formatDuration', () => {
     expect(parseDuration(formatDuration(ms))).toBe(ms)
   })
 
+  it('accepts exactly the maximum duration and refuses one millisecond more', () => {
+    expect(parseDuration(MAX_DURATION_MS)).toBe(MAX_DURATION_MS)
+    expect(() => parseDuration(MAX_DURATION_MS + 1)).toThrow(CurfewError)
+    expect(parseDuration('3650d')).toBe(MAX_DURATION_MS)
+    expect(() => parseDuration('3651d')).toThrow(CurfewError)
+  })
+
   it('rejects negative and fractional values', () => {
     expect(() => formatDuration(-1)).toThrow(expect.objectContaining({ code: 'invalid_duration' }))
     expect(() => formatDuration(0.5)).toThrow(expect.objectContaining({ code: 'invalid_duration' }))

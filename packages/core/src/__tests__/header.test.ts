@@ -40,6 +40,39 @@ describe('session header', () => {
     expect(parseSessionHeader(value)).toBeNull()
   })
 
+  it('round-trips a deadline set by the absolute timeout, with every end reason', () => {
+    const absolute = { ...header, expiresAt: header.absoluteExpiresAt, expiresBy: 'absolute' as const }
+    expect(parseSessionHeader(formatSessionHeader(absolute))).toEqual(absolute)
+    for (const reason of [
+      'idle',
+      'absolute',
+      'revoked',
+      'logout',
+      'reuse_detected',
+      'policy_changed',
+    ] as const) {
+      const ended = { ...absolute, state: 'expired' as const, reason }
+      expect(parseSessionHeader(formatSessionHeader(ended))).toEqual(ended)
+    }
+  })
+
+  it('refuses any version but 1 in an otherwise valid header', () => {
+    const valid = formatSessionHeader(header)
+    expect(parseSessionHeader(valid)).not.toBeNull()
+    for (const version of ['0', '2', '', '1.0', '01']) {
+      expect(parseSessionHeader(valid.replace('v=1', `v=${version}`))).toBeNull()
+    }
+  })
+
+  it('accepts a valid header of exactly 512 characters and refuses one of 513', () => {
+    // Padding inside the one free-form field a header may carry: spaces around values are trimmed.
+    const base = formatSessionHeader(header)
+    const at = (length: number) => base.replace('h=h_abc123', `h=${' '.repeat(length - base.length)}h_abc123`)
+    expect(at(512)).toHaveLength(512)
+    expect(parseSessionHeader(at(512))).toEqual(header)
+    expect(parseSessionHeader(at(513))).toBeNull()
+  })
+
   it('never throws on arbitrary strings', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 700 }), (value) => {

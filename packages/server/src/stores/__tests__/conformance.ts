@@ -271,13 +271,18 @@ export function describeSessionStore(
       })
     })
 
-    it('judges by its own clock when no now is given and it has one', async () => {
-      if (!store.time) return
+    it('judges by its own clock when no now is given and it has one', async (context) => {
+      // A store without a clock is always handed the caller's; this case is for the ones with a clock.
+      if (!store.time) return context.skip()
       const now = await store.time()
-      const { id } = await create({}, now)
-      const result = await store.check({ id, activity: false, policies, tombstoneTtl: TTL })
+      const fresh = await create({}, now)
+      const result = await store.check({ id: fresh.id, activity: false, policies, tombstoneTtl: TTL })
       expect(result.outcome).toBe('active')
       expect(result.now).toBeGreaterThanOrEqual(now)
+      // Idle for longer than the timeout by the store's clock: ended, though no caller said what time it is.
+      const stale = await create({}, now - limits.idleTimeout - MIN)
+      const ended = await store.check({ id: stale.id, activity: false, policies, tombstoneTtl: TTL })
+      expect(ended).toMatchObject({ outcome: 'ended', reason: 'idle' })
     })
   })
 }

@@ -94,4 +94,98 @@ describe('MemoryStore', () => {
         .sort(),
     ).toEqual(['id3', 'id4', 'id5'])
   })
+
+  it('keeps a private, deeply frozen copy of session data', async () => {
+    const store = new MemoryStore({ sweepInterval: 0 })
+    const data = { role: 'admin', nested: { tags: ['a'] } }
+    await store.create({ id: 'id1', session: { ...session(1), data }, limits, tombstoneTtl: TTL, now: T0 })
+    data.role = 'changed'
+    data.nested.tags.push('b')
+    const result = await store.check({
+      id: 'id1',
+      activity: false,
+      policies: { default: limits },
+      tombstoneTtl: TTL,
+      now: T0,
+    })
+    if (result.outcome !== 'active') throw new Error(`expected active, got ${result.outcome}`)
+    expect(result.session.data).toEqual({ role: 'admin', nested: { tags: ['a'] } })
+    expect(Object.isFrozen(result.session.data)).toBe(true)
+    expect(Object.isFrozen((result.session.data as { nested: object }).nested)).toBe(true)
+    expect(Object.isFrozen((result.session.data as { nested: { tags: string[] } }).nested.tags)).toBe(true)
+  })
+
+  it('answers a retired id presented after the session moved past its successor with a full renewed tombstone', async () => {
+    const store = new MemoryStore({ sweepInterval: 0 })
+    const renewing = { ...limits, renewEvery: MIN, renewGrace: 2 * MIN, touchInterval: 0 }
+    const policies = { default: renewing }
+    await store.create({ id: 'a', session: session(1), limits: renewing, tombstoneTtl: TTL, now: T0 })
+    const check = (id: string, at: number, successorId: string) =>
+      store.check({
+        id,
+        activity: true,
+        policies,
+        tombstoneTtl: TTL,
+        now: at,
+        renew: { successorId, nonce: `n-${successorId}` },
+      })
+    expect(await check('a', T0 + MIN, 'b')).toMatchObject({ outcome: 'active', renewal: { rotated: true } })
+    expect(await check('b', T0 + 2 * MIN, 'c')).toMatchObject({
+      outcome: 'active',
+      renewal: { rotated: true },
+    })
+    // 'a' is within its grace window, but its successor 'b' is itself retired: refused, session unharmed.
+    const stale = await check('a', T0 + 2.5 * MIN, 'x')
+    expect(stale).toEqual({
+      outcome: 'ended',
+      now: T0 + 2.5 * MIN,
+      reason: 'renewed',
+      first: false,
+      tombstone: {
+        handle: session(1).handle,
+        subject: 'u1',
+        policy: 'default',
+        fingerprint: 'p1',
+        reason: 'renewed',
+        endedAt: T0 + 2.5 * MIN,
+      },
+    })
+    expect(await check('c', T0 + 2.5 * MIN, 'y')).toMatchObject({ outcome: 'active' })
+  })
+
+  it('scans live records only, yielding the event loop after every count records', async () => {
+    const store = new MemoryStore({ sweepInterval: 0 })
+    for (let i = 0; i < 5; i++) {
+      await store.create({ id: `id${i}`, session: session(i), limits, tombstoneTtl: TTL, now: T0 })
+    }
+    await store.revoke({ id: 'id2', reason: 'revoked', tombstoneTtl: TTL, now: T0 })
+    const yields = vi.spyOn(globalThis, 'setImmediate')
+    const seen: string[] = []
+    try {
+      for await (const record of store.scan({ count: 2 })) seen.push(record.handle)
+      // Five records read (the tombstone counts as read, not yielded): a turn after the 2nd and the 4th.
+      expect(yields).toHaveBeenCalledTimes(2)
+    } finally {
+      yields.mockRestore()
+    }
+    expect(seen).toEqual([0, 1, 3, 4].map((i) => session(i).handle))
+  })
+
+  it('drops at most 32 expired entries per request, leaving the rest to the timer sweep', async () => {
+    const store = new MemoryStore({ sweepInterval: 0 })
+    for (let i = 0; i < 100; i++) {
+      await store.create({ id: `id${i}`, session: session(i), limits, tombstoneTtl: TTL, now: T0 })
+    }
+    const later = T0 + 15 * MIN + TTL
+    await store.check({
+      id: 'none',
+      activity: false,
+      policies: { default: limits },
+      tombstoneTtl: TTL,
+      now: later,
+    })
+    expect(store.size).toBe(68)
+    expect(store.sweep(later)).toBe(68)
+    expect(store.size).toBe(0)
+  })
 })
