@@ -210,14 +210,14 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       // End the live sessions first, so their ends are audited once and their sockets close fleet-wide;
       // the events leave the subject out — the reason for this call is to stop holding it.
       const revoked = await guard(() =>
-        store.revokeSubject({ subject, reason: 'revoked', tombstoneTtl, ...withNow(inputNow()) }),
+        store.revokeSubject({ subject, reason: 'revoked', tombstoneTtl, ...inputNow() }),
       )
       learn(revoked.now)
       for (const tombstone of revoked.ended) {
-        const { subject: _erased, ...ended } = fromTombstone(tombstone)
+        const { subject: _erased, ...ended } = tombstoneFields(tombstone)
         audit({ type: 'session.revoked', time: revoked.now, ...ended, reason: 'revoked' })
       }
-      const result = await guard(() => forget({ subject, ...withNow(inputNow()) }))
+      const result = await guard(() => forget({ subject, ...inputNow() }))
       learn(result.now)
       emit({
         type: 'subject.forgotten',
