@@ -10,7 +10,7 @@ import { createSessionManager } from '../../../manager/createSessionManager'
 import { createOidcRelyingParty } from '../../../oidc/relyingParty'
 import type { SessionManager } from '../../../types'
 import { oidcRoutes } from '../oidc'
-import { sessionRoutes } from '../routes'
+import { sessionRoutes } from '../functions'
 
 vi.setConfig({ testTimeout: 60_000 })
 
