@@ -1,43 +1,19 @@
 import type { Request, Response } from 'express'
 import type { HttpReply, HttpRequestInfo } from '../../http'
 
-/**
- * The protocol layer's view of an Express request. `host`, `ip` and `path` are read only when a rule
- * needs them (a cookie's `Secure` decision, a CSRF check, an audit event): Express computes `req.ip`
- * through proxy-addr on every read, which a plain validation never needs.
- */
-class ExpressRequestInfo implements HttpRequestInfo {
-  readonly method: string
-  private readonly req: Request
-  private hostValue: string | undefined | null = null
-
-  constructor(req: Request) {
-    this.req = req
-    this.method = req.method
-  }
-
-  header(name: string): string | undefined {
-    const value = this.req.headers[name]
-    return Array.isArray(value) ? value.join(', ') : value
-  }
-
-  get host(): string | undefined {
-    if (this.hostValue === null) this.hostValue = requestHost(this.req)
-    return this.hostValue
-  }
-
-  get ip(): string | undefined {
-    return this.req.ip
-  }
-
-  get path(): string {
-    return (this.req.originalUrl ?? this.req.url).split('?')[0]!
-  }
-}
-
 /** The protocol layer's view of an Express request. */
 export function requestInfo(req: Request): HttpRequestInfo {
-  return new ExpressRequestInfo(req)
+  const info: HttpRequestInfo = {
+    method: req.method.toUpperCase(),
+    header(name) {
+      const value = req.headers[name]
+      return Array.isArray(value) ? value.join(', ') : value
+    },
+    host: requestHost(req),
+    path: (req.originalUrl ?? req.url).split('?')[0],
+  }
+  if (req.ip !== undefined) info.ip = req.ip
+  return info
 }
 
 /**
