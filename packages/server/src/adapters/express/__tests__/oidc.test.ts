@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createSessionManager } from '../../../manager/createSessionManager'
 import { createOidcRelyingParty } from '../../../oidc/relyingParty'
 import type { SessionManager } from '../../../types'
-import { oidcRoutes } from '../oidc'
 import { sessionRoutes } from '../functions'
+import { oidcRoutes } from '../oidc'
 
 vi.setConfig({ testTimeout: 60_000 })
 
