@@ -1,33 +1,21 @@
 import { CurfewError, type PolicyDocument, parseDuration } from '@curfew/core'
 import type { AuditEvent } from '../audit/events'
-import {
-  generateHandle,
-  generateToken,
-  hashToken,
-  isWellFormedHandle,
-  isWellFormedToken,
-} from '../crypto/token'
+import { hashToken, isWellFormedHandle, isWellFormedToken } from '../crypto/token'
 import { createMetrics } from '../metrics/metrics'
 import { MemoryStore } from '../stores/memory/memoryStore'
-import type { SessionStore, StoredSession } from '../stores/types'
-import type {
-  CreatedSession,
-  CreateSessionInput,
-  RevokeReason,
-  SessionInfo,
-  SessionManager,
-  ValidateResult,
-} from '../types'
+import type { SessionStore } from '../stores/types'
+import type { RevokeReason, SessionInfo, SessionManager, ValidateResult } from '../types'
 import { localEndChannel } from '../watch/localChannel'
 import { createWatchHub } from '../watch/watchHub'
 import { createManagerTokenIssuer, createManagerTokenVerifier } from './accessTokens'
-import { auditWith, sessionFields, tombstoneFields } from './auditEvents'
+import { auditWith, tombstoneFields } from './auditEvents'
 import { managerAudit } from './auditWiring'
 import { createCheck } from './check'
 import { enforceCompliance } from './compliance'
-import { checkCreateInput } from './createInput'
+import { createSessionCreator } from './create'
 import { createDriftReporter } from './drift'
 import { findDrift } from './findDrift'
+import { createForgetSubject } from './forgetSubject'
 import { meteredGuard } from './meteredGuard'
 import type { SessionManagerOptions } from './options'
 import { policyDocument, resolvePolicies } from './policies'
@@ -94,8 +82,6 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   })
 
   const audit = auditWith(emit)
-  const fromSession = (session: StoredSession) => sessionFields(session, policies.byName)
-
   const check = createCheck({
     store,
     policies,
@@ -107,6 +93,16 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     audit,
     reportDrift,
     auditActivity,
+  })
+  const create = createSessionCreator({ store, policies, guard, clock, tombstoneTtl, audit, auditActivity })
+  const forgetSubject = createForgetSubject({
+    store,
+    guard,
+    clock,
+    tombstoneTtl,
+    audit,
+    emit,
+    pseudonymised: options.auditPseudonymKey !== undefined,
   })
 
   async function revokeWith(input: { id?: string; handle?: string; reason: RevokeReason }) {
@@ -128,50 +124,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     defaultPolicy: policies.defaultPolicy,
     compliance,
 
-    async create(input: CreateSessionInput): Promise<CreatedSession> {
-      const policy = checkCreateInput(input, policies)
-      const { subject } = input
-      const time = await clock.read(guard)
-      // An identity provider's auth_time may run slightly ahead of our clock; never in the future.
-      const authTime = Math.min(input.authTime ?? time, time)
-      if (!Number.isFinite(authTime)) invalid('"authTime" must be epoch milliseconds.')
-      if (time >= authTime + policy.absoluteTimeout) {
-        invalid('"authTime" is older than the policy\'s absoluteTimeout; ask the user to sign in again.')
-      }
-      // The handle carries the subject's tag and rides in the token, so a store finds the session (and
-      // every other session of the subject) from the token alone: one key, one slot on Redis Cluster.
-      const handle = generateHandle({ subject })
-      const token = generateToken({ handle })
-      const session: StoredSession = {
-        handle,
-        subject,
-        policy: policy.name,
-        fingerprint: policy.fingerprint,
-        authTime,
-        createdAt: time,
-        lastActivityAt: time,
-        renewedAt: time,
-        ...(input.data === undefined ? {} : { data: input.data }),
-      }
-      await guard(() =>
-        store.create({
-          id: hashToken(token),
-          session,
-          limits: policies.limits[policy.name]!,
-          tombstoneTtl,
-          now: time,
-        }),
-      )
-      audit({
-        type: 'session.created',
-        time,
-        ...fromSession(session),
-        authTime,
-        ...(auditActivity ? { evidence: true } : {}),
-        meta: input.meta,
-      })
-      return { token, session: sessionInfo(session), status: sessionStatus({ session, policy, now: time }) }
-    },
+    create,
 
     validate(token, opts = {}) {
       return check(token, opts)
@@ -197,37 +150,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       return result.ended.length
     },
 
-    async forgetSubject(subject) {
-      if (typeof subject !== 'string' || subject.length === 0) return 0
-      const forget = store.forgetSubject?.bind(store)
-      if (!forget) {
-        throw new CurfewError({
-          code: 'invalid_option',
-          message:
-            'This store cannot forget a subject: give it a forgetSubject method (MemoryStore and RedisStore have one).',
-        })
-      }
-      // End the live sessions first, so their ends are audited once and their sockets close fleet-wide;
-      // the events leave the subject out — the reason for this call is to stop holding it.
-      const revoked = await guard(() =>
-        store.revokeSubject({ subject, reason: 'revoked', tombstoneTtl, ...inputNow() }),
-      )
-      learn(revoked.now)
-      for (const tombstone of revoked.ended) {
-        const { subject: _erased, ...ended } = tombstoneFields(tombstone)
-        audit({ type: 'session.revoked', time: revoked.now, ...ended, reason: 'revoked' })
-      }
-      const result = await guard(() => forget({ subject, ...inputNow() }))
-      learn(result.now)
-      emit({
-        type: 'subject.forgotten',
-        time: result.now,
-        // Only a keyed pseudonym may name the subject (the emitter replaces it); without a key, nothing does.
-        ...(options.auditPseudonymKey === undefined ? {} : { subject }),
-        meta: { sessions: result.forgotten },
-      })
-      return result.forgotten
-    },
+    forgetSubject,
 
     async list(subject): Promise<SessionInfo[]> {
       if (typeof subject !== 'string' || subject.length === 0) return []
