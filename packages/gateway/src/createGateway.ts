@@ -190,9 +190,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         if (!socket.session) return
         // The server is the final cut-off for long-lived connections too: the manager's watch fires at
         // the session's deadline (re-checked with the store) or at once on any revoke, fleet-wide.
-        const unwatch = manager.watch(socket.session, ({ reason }) => {
-          socket.socket.close(4401, reason)
-        })
+        const unwatch = manager.watch(
+          socket.session,
+          ({ reason }) => {
+            socket.socket.close(4401, reason)
+          },
+          { transport: 'websocket' },
+        )
         socket.socket.once('close', unwatch)
       },
       onSocketClose: (socket: WebSocket) => {

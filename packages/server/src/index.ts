@@ -97,4 +97,5 @@ export type {
   SessionEnd,
   SessionEndListener,
   WatchedSession,
+  WatchOptions,
 } from './watch/types'

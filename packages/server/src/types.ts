@@ -10,7 +10,7 @@ import type {
 import type { ManagerComplianceResult } from './manager/compliance'
 import type { DriftReport, FindDriftOptions } from './manager/findDrift'
 import type { VerifyAccessTokenOptions, VerifyAccessTokenResult } from './tokens/verifyAccessToken'
-import type { SessionEndListener, WatchedSession } from './watch/types'
+import type { SessionEndListener, WatchedSession, WatchOptions } from './watch/types'
 
 /**
  * The shared contract of `@curfew/server`: the manager that decides, the store it decides against, and
@@ -171,7 +171,7 @@ export interface SessionManager {
    *   ws.on('close', unwatch)
    * }
    */
-  watch(session: WatchedSession, onEnd: SessionEndListener): () => void
+  watch(session: WatchedSession, onEnd: SessionEndListener, options?: WatchOptions): () => void
   /** Stops timers (sweeps) and flushes audit sinks. */
   close(): Promise<void>
 }

@@ -1,5 +1,5 @@
 import { CurfewError, type PolicyDocument, parseDuration } from '@curfew/core'
-import type { AuditEvent } from '../audit/events'
+import { type AuditEvent, connectionClosedEvent } from '../audit/events'
 import { hashToken, isWellFormedHandle, isWellFormedToken } from '../crypto/token'
 import { createMetrics } from '../metrics/metrics'
 import { MemoryStore } from '../stores/memory/memoryStore'
@@ -79,6 +79,18 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       learn(result.now)
       return result
     },
+    // A connection cut at its session's end is evidence too: one connection.closed per cut-off.
+    onCutOff: ({ session, reason, transport, time }) =>
+      emit(
+        connectionClosedEvent({
+          time,
+          session: session.handle,
+          subject: session.subject,
+          policy: session.policy,
+          reason,
+          transport,
+        }),
+      ),
   })
 
   const audit = auditWith(emit)
@@ -191,8 +203,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 
     now,
 
-    watch(session, onEnd) {
-      return watches.watch(session, onEnd)
+    watch(session, onEnd, watchOptions) {
+      return watches.watch(session, onEnd, watchOptions)
     },
 
     async close() {

@@ -16,6 +16,16 @@ export interface SessionEnd {
 /** Called once when a watched session ends. */
 export type SessionEndListener = (end: SessionEnd) => void
 
+/** Options of `manager.watch`. */
+export interface WatchOptions {
+  /**
+   * The kind of connection the watch guards (`'websocket'`, `'socket.io'`, `'sse'`, …). When given,
+   * the manager audits the cut-off as one `connection.closed` event with this transport, so a log
+   * alone shows that the connection ended with the session.
+   */
+  transport?: string
+}
+
 /** What a watch needs to know about a session: what `validate` returns as `session`. */
 export type WatchedSession = Pick<
   SessionInfo,

@@ -3,7 +3,7 @@ import type { AuditEvent } from '../audit/events'
 import { judgeLimits } from '../stores/judge'
 import { DeadlineHeap } from '../stores/memory/heap'
 import type { StoredSession, StoreLimits } from '../stores/types'
-import type { EndNoticeChannel, SessionEndListener, WatchedSession } from './types'
+import type { EndNoticeChannel, SessionEndListener, WatchedSession, WatchOptions } from './types'
 
 // setTimeout fires at once for delays above 2^31-1 ms; a far deadline is approached in steps instead.
 const MAX_TIMER_DELAY = 2 ** 31 - 1
@@ -17,6 +17,8 @@ interface Watch {
   readonly subject: string
   readonly policy: string
   readonly onEnd: SessionEndListener
+  /** The kind of connection this watch guards (`websocket`, `sse`, …): its cut-off is audited. */
+  readonly transport: string | undefined
   authTime: number
   lastActivityAt: number
   /** When the session ends if nothing moves it (manager clock). */
@@ -34,13 +36,15 @@ export interface WatchHubOptions {
   /** A passive read of a subject's live records (never activity, never renewal). */
   readSessions(subject: string): Promise<{ now: number; sessions: readonly StoredSession[] }>
   channel: EndNoticeChannel
+  /** Told of every cut-off of a watch that named its transport, after its listener ran (audit). */
+  onCutOff?(cutOff: { session: WatchedSession; reason: ExpiryReason; transport: string; time: number }): void
   /** Wait before retrying a re-check that failed because the store was down. Default 1000 ms. */
   retryDelay?: number
 }
 
 /** The manager's watches; see `manager.watch`. */
 export interface WatchHub {
-  watch(session: WatchedSession, onEnd: SessionEndListener): () => void
+  watch(session: WatchedSession, onEnd: SessionEndListener, options?: WatchOptions): () => void
   /** Audit sink: every session end the manager audits (any revoke path, any expiry) ends its watches. */
   sink(event: AuditEvent): void
   /** Watches in force. */
@@ -118,6 +122,9 @@ export function createWatchHub(options: WatchHubOptions): WatchHub {
       watch.onEnd({ session: watch.handle, reason })
     } catch {
       // A throwing listener is the application's bug; the other watches must still fire.
+    }
+    if (watch.transport !== undefined) {
+      options.onCutOff?.({ session: watch, reason, transport: watch.transport, time: options.now() })
     }
   }
 
@@ -222,7 +229,7 @@ export function createWatchHub(options: WatchHubOptions): WatchHub {
   }
 
   return {
-    watch(session, onEnd) {
+    watch(session, onEnd, watchOptions) {
       if (
         typeof session !== 'object' ||
         session === null ||
@@ -245,6 +252,7 @@ export function createWatchHub(options: WatchHubOptions): WatchHub {
         subject: session.subject,
         policy: session.policy,
         onEnd,
+        transport: watchOptions?.transport,
         authTime: session.authTime,
         lastActivityAt: session.lastActivityAt,
         due: 0,

@@ -80,10 +80,14 @@ export function socketSessionMiddleware(
         const data = (socket.data ?? {}) as Record<string, unknown>
         data.curfew = state
         socket.data = data
-        const stop = manager.watch(auth.session, ({ reason }) => {
-          socket.emit(EXPIRED_EVENT, { reason })
-          socket.disconnect(true)
-        })
+        const stop = manager.watch(
+          auth.session,
+          ({ reason }) => {
+            socket.emit(EXPIRED_EVENT, { reason })
+            socket.disconnect(true)
+          },
+          { transport: 'socket.io' },
+        )
         socket.on('disconnect', stop)
         if (messagesAreActivity) socket.onAny?.(() => activity())
         next()

@@ -33,14 +33,18 @@ export interface EndStreamOptions {
  */
 export function endStreamAtSessionEnd(manager: SessionManager, options: EndStreamOptions): () => void {
   const { response } = options
-  const stop = manager.watch(options.session, ({ reason }) => {
-    try {
-      response.write(`event: ${EXPIRED_EVENT}\ndata: ${JSON.stringify({ reason })}\n\n`)
-      response.end()
-    } catch {
-      // The client left in the same instant: nothing to end.
-    }
-  })
+  const stop = manager.watch(
+    options.session,
+    ({ reason }) => {
+      try {
+        response.write(`event: ${EXPIRED_EVENT}\ndata: ${JSON.stringify({ reason })}\n\n`)
+        response.end()
+      } catch {
+        // The client left in the same instant: nothing to end.
+      }
+    },
+    { transport: 'sse' },
+  )
   response.once?.('close', stop)
   return stop
 }

@@ -13,6 +13,8 @@ export interface CloseAtSessionEndOptions {
    * `revoked`, `logout`, `idp_logout`, …). Any socket fits: `(code, reason) => ws.close(code, reason)`.
    */
   close(code: number, reason: string): void
+  /** How the cut-off is named in the audit trail (`connection.closed`). Default `'websocket'`. */
+  transport?: string
 }
 
 /**
@@ -25,11 +27,15 @@ export interface CloseAtSessionEndOptions {
  * ws.once('close', stop)
  */
 export function closeAtSessionEnd(manager: SessionManager, options: CloseAtSessionEndOptions): () => void {
-  return manager.watch(options.session, ({ reason }) => {
-    try {
-      options.close(SESSION_ENDED_CLOSE_CODE, reason)
-    } catch {
-      // Already closed or closing: nothing left to cut.
-    }
-  })
+  return manager.watch(
+    options.session,
+    ({ reason }) => {
+      try {
+        options.close(SESSION_ENDED_CLOSE_CODE, reason)
+      } catch {
+        // Already closed or closing: nothing left to cut.
+      }
+    },
+    { transport: options.transport ?? 'websocket' },
+  )
 }

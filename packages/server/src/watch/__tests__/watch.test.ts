@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { AuditEvent } from '../../audit/events'
 import { createSessionManager } from '../../manager/createSessionManager'
 import { MemoryStore } from '../../stores/memory/memoryStore'
 import type { SessionStore } from '../../stores/types'
@@ -54,6 +55,32 @@ describe('manager.watch', () => {
     expect(ends).toEqual([])
     await vi.advanceTimersByTimeAsync(1)
     expect(ends).toEqual([{ session: session.handle, reason: 'idle' }])
+  })
+
+  it('audits one connection.closed per cut-off of a watch that names its transport, and none otherwise', async () => {
+    const events: AuditEvent[] = []
+    const manager = createSessionManager({
+      policy,
+      store: new MemoryStore({ sweepInterval: 0 }),
+      audit: (event) => void events.push(event),
+    })
+    const { session } = await signedIn(manager)
+    const other = await signedIn(manager, 'u2')
+    manager.watch(session, () => {}, { transport: 'websocket' })
+    manager.watch(other.session, () => {})
+    await vi.advanceTimersByTimeAsync(15 * MINUTE)
+    const closed = events.filter((event) => event.type === 'connection.closed')
+    expect(closed).toEqual([
+      expect.objectContaining({
+        session: session.handle,
+        subject: 'u1',
+        reason: 'idle',
+        time: START + 15 * MINUTE,
+        meta: { transport: 'websocket' },
+      }),
+    ])
+    await manager.revoke(other.token)
+    expect(events.filter((event) => event.type === 'connection.closed')).toHaveLength(1)
   })
 
   it('re-arms when activity elsewhere moved the idle deadline, and ends at the new one', async () => {
