@@ -23,8 +23,8 @@ export function judge(input: {
     if (request.path === '/signout' && JSON.parse(response.body).status === null) return undefined
     return `accepted without the bait token (${status}): ${response.body.slice(0, 200)}`
   }
-  // Node's own parser limit (16 KiB of headers by default) answers before any adapter runs.
-  if (status === 431 && headerBytes(request) > 16 * 1024) return undefined
+  // Node's own parser limit (16 KiB of request head by default) answers before any adapter runs.
+  if (status === 431 && headBytes(request) > 16 * 1024) return undefined
   if (!REFUSALS.has(status)) return `status ${status}: ${response.body.slice(0, 200)}`
   if (request.method === 'HEAD') return undefined
   if (!/^application\/json/.test(response.header('content-type') ?? '')) {
@@ -42,6 +42,17 @@ export function judge(input: {
   return undefined
 }
 
-function headerBytes(request: RawRequest): number {
-  return request.headers.reduce((sum, [name, value]) => sum + Buffer.byteLength(`${name}: ${value}\r\n`), 0)
+/**
+ * The request head as `rawRequest` sends it — request line, Host, the generated headers, framing — since
+ * Node's limit counts all of it, not only the generated headers (a fuzz case just under 16 KiB of
+ * headers was refused with 431 by the parser, rightly).
+ */
+function headBytes(request: RawRequest): number {
+  const framing = Buffer.byteLength(
+    `${request.method} ${request.path} HTTP/1.1\r\nHost: 127.0.0.1:65535\r\nContent-Length: 0000000\r\nConnection: close\r\n\r\n`,
+  )
+  return request.headers.reduce(
+    (sum, [name, value]) => sum + Buffer.byteLength(`${name}: ${value}\r\n`),
+    framing,
+  )
 }
