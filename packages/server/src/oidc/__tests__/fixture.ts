@@ -101,9 +101,27 @@ export async function startOidcFleet(options: { livenessInterval?: string } = {}
 
 /** Fills the dev IdP's login form (any name, no password) once the browser is on it. */
 export async function loginAtIdp(page: Page, name: string): Promise<void> {
-  await page.waitForURL(/\/interaction\//)
+  await arriveAt(page, /\/interaction\//)
   await page.fill('input[name=login]', name)
   await page.click('button[type=submit]')
+}
+
+/**
+ * Waits for the page to arrive at `url`. The sign-in chain (IdP form → IdP resume → app callback, which
+ * itself calls the IdP's token endpoint) is four hops through one test process; on a CI machine where
+ * `next build` shares the two cores it can be slow, so the wait is generous, and when it still fails the
+ * error names where the page is stuck and what it shows, instead of Playwright's bare timeout.
+ */
+export async function arriveAt(page: Page, url: string | RegExp, timeout = 45_000): Promise<void> {
+  try {
+    await page.waitForURL(url, { timeout })
+  } catch (error) {
+    const shows = await page.textContent('body').catch(() => null)
+    throw new Error(
+      `the page did not arrive at ${String(url)}: it is at ${page.url()} showing ${JSON.stringify(shows?.slice(0, 400))}`,
+      { cause: error },
+    )
+  }
 }
 
 /** The JSON body the page shows (the test app answers JSON). */

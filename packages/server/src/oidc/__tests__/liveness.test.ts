@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { loginAtIdp, type OidcFleet, pageJson, startOidcFleet } from './fixture'
+import { arriveAt, loginAtIdp, type OidcFleet, pageJson, startOidcFleet } from './fixture'
 
-vi.setConfig({ testTimeout: 60_000 })
+vi.setConfig({ testTimeout: 120_000 })
 
 let fleet: OidcFleet
 beforeAll(async () => {
@@ -17,7 +17,7 @@ describe('IdP session lifetime', () => {
     const page = await context.newPage()
     await page.goto(`${fleet.a.app.url}/login`)
     await loginAtIdp(page, 'kim')
-    await page.waitForURL(`${fleet.a.app.url}/me`)
+    await arriveAt(page, `${fleet.a.app.url}/me`)
     const me = await pageJson<{ handle: string }>(page)
     try {
       // Due for a check while the IdP session lives: the refresh-token grant succeeds (and rotates).
@@ -50,7 +50,7 @@ describe('IdP session lifetime', () => {
     const page = await context.newPage()
     await page.goto(`${fleet.a.app.url}/login`)
     await loginAtIdp(page, 'lee')
-    await page.waitForURL(`${fleet.a.app.url}/me`)
+    await arriveAt(page, `${fleet.a.app.url}/me`)
     const me = await pageJson<{ handle: string }>(page)
     try {
       fleet.clock.offset = 2 * MINUTE

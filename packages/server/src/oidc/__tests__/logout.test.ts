@@ -2,9 +2,9 @@ import { createHmac, randomUUID } from 'node:crypto'
 import { importJWK, SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { BACKCHANNEL_LOGOUT_EVENT } from '../../tokens/verifyLogoutToken'
-import { CLIENT_ID, loginAtIdp, type OidcFleet, pageJson, startOidcFleet } from './fixture'
+import { arriveAt, CLIENT_ID, loginAtIdp, type OidcFleet, pageJson, startOidcFleet } from './fixture'
 
-vi.setConfig({ testTimeout: 60_000 })
+vi.setConfig({ testTimeout: 120_000 })
 
 let fleet: OidcFleet
 beforeAll(async () => {
@@ -17,7 +17,7 @@ async function signedInPage(name: string) {
   const page = await context.newPage()
   await page.goto(`${fleet.a.app.url}/login`)
   await loginAtIdp(page, name)
-  await page.waitForURL(`${fleet.a.app.url}/me`)
+  await arriveAt(page, `${fleet.a.app.url}/me`)
   return { context, page, me: await pageJson<{ handle: string; subject: string }>(page) }
 }
 
@@ -159,14 +159,14 @@ describe('OIDC logout against a real OpenID Provider', () => {
       if (request.url().includes('/session/end?')) endSession = new URL(request.url())
     })
     await page.goto(`${fleet.a.app.url}/logout`)
-    await page.waitForURL(new RegExp(`^${fleet.a.app.url}/\\?state=bye`))
+    await arriveAt(page, new RegExp(`^${fleet.a.app.url}/\\?state=bye`))
     expect(endSession?.searchParams.get('id_token_hint')).toMatch(/^ey/)
     expect(endSession?.searchParams.get('post_logout_redirect_uri')).toBe(`${fleet.a.app.url}/`)
     expect(endSession?.searchParams.get('state')).toBe('bye')
     expect(await fleet.a.manager.list('judy')).toEqual([])
     // The IdP session is over too: the next sign-in asks for a login again.
     await page.goto(`${fleet.a.app.url}/login`)
-    await page.waitForURL(/\/interaction\//)
+    await arriveAt(page, /\/interaction\//)
     await context.close()
   })
 })

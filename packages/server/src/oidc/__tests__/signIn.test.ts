@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createSealer } from '../sealing'
-import { loginAtIdp, type OidcFleet, pageJson, SECRET, startOidcFleet } from './fixture'
+import { arriveAt, loginAtIdp, type OidcFleet, pageJson, SECRET, startOidcFleet } from './fixture'
 
 // Real browser, real IdP, real Redis: each sign-in is several navigations on a shared 2-core machine.
-vi.setConfig({ testTimeout: 60_000 })
+vi.setConfig({ testTimeout: 120_000 })
 
 let fleet: OidcFleet
 beforeAll(async () => {
@@ -27,7 +27,7 @@ async function signedInPage(name: string) {
   const page = await context.newPage()
   await page.goto(`${fleet.a.app.url}/login`)
   await loginAtIdp(page, name)
-  await page.waitForURL(`${fleet.a.app.url}/me`)
+  await arriveAt(page, `${fleet.a.app.url}/me`)
   return { context, page, me: await pageJson<Me>(page) }
 }
 
@@ -44,13 +44,13 @@ describe('OIDC sign-in against a real OpenID Provider', () => {
     const page = await context.newPage()
     await page.goto(`${fleet.a.app.url}/login`)
     await loginAtIdp(page, 'bob')
-    await page.waitForURL(`${fleet.a.app.url}/me`)
+    await arriveAt(page, `${fleet.a.app.url}/me`)
     const first = await pageJson<Me>(page)
     // Sign in at the IdP, then come back to the app three minutes later (by the app's clock).
     fleet.clock.offset = 3 * MINUTE
     try {
       await page.goto(`${fleet.a.app.url}/login`)
-      await page.waitForURL(`${fleet.a.app.url}/me`)
+      await arriveAt(page, `${fleet.a.app.url}/me`)
       const later = await pageJson<Me>(page)
       expect(later.handle).not.toBe(first.handle)
       expect(later.authTime).toBe(first.authTime)
@@ -69,7 +69,7 @@ describe('OIDC sign-in against a real OpenID Provider', () => {
       for (const offset of [2, 4]) {
         fleet.clock.offset = offset * MINUTE
         await page.goto(`${fleet.a.app.url}/login`)
-        await page.waitForURL(`${fleet.a.app.url}/me`)
+        await arriveAt(page, `${fleet.a.app.url}/me`)
         deadlines.push((await pageJson<Me>(page)).absoluteExpiresAt)
       }
     } finally {
@@ -90,7 +90,7 @@ describe('OIDC sign-in against a real OpenID Provider', () => {
     const transaction = (await context.cookies()).find((cookie) => cookie.name === 'curfew-oidc')
     expect(transaction).toBeDefined()
     await loginAtIdp(page, 'dave')
-    await page.waitForURL(`${fleet.a.app.url}/me`)
+    await arriveAt(page, `${fleet.a.app.url}/me`)
     const replay = await context.request.get(callbackUrl, {
       headers: { cookie: `curfew-oidc=${transaction!.value}` },
       maxRedirects: 0,
@@ -107,7 +107,7 @@ describe('OIDC sign-in against a real OpenID Provider', () => {
     const forged = { ...JSON.parse(sealer.open(cookie.value)!), nonce: 'not-the-nonce-sent' }
     await context.addCookies([{ ...cookie, value: sealer.seal(JSON.stringify(forged)) }])
     await page.goto(start.headers().location!)
-    await page.waitForURL(/\/callback\?/)
+    await arriveAt(page, /\/callback\?/)
     expect(await pageJson(page)).toMatchObject({ reason: 'nonce_mismatch' })
     await context.close()
   })
@@ -126,7 +126,7 @@ describe('OIDC sign-in against a real OpenID Provider', () => {
 
       // max_age alone: the IdP answers from its session with the old auth_time, and the callback refuses it.
       await page.goto(`${fleet.a.app.url}/stepup-silent`)
-      await page.waitForURL(/\/callback\?/)
+      await arriveAt(page, /\/callback\?/)
       expect(await pageJson(page)).toMatchObject({ error: 'reauth_required', reason: 'reauth_required' })
 
       // A browser is sent to the IdP with prompt=login, signs in again, and lands on the route.
@@ -135,12 +135,12 @@ describe('OIDC sign-in against a real OpenID Provider', () => {
         if (request.url().includes('/auth?')) authorize = request.url()
       })
       await page.goto(`${fleet.a.app.url}/admin`, { waitUntil: 'commit' })
-      await page.waitForURL(/\/interaction\//)
+      await arriveAt(page, /\/interaction\//)
       expect(new URL(authorize).searchParams.get('prompt')).toBe('login')
       expect(new URL(authorize).searchParams.get('max_age')).toBe('60')
       fleet.clock.offset = 0
       await loginAtIdp(page, 'erin')
-      await page.waitForURL(`${fleet.a.app.url}/admin`)
+      await arriveAt(page, `${fleet.a.app.url}/admin`)
       const raised = await pageJson<Me>(page)
       expect(raised).toMatchObject({ subject: 'erin', page: '/admin' })
       expect(raised.authTime).toBeGreaterThan(me.authTime)
@@ -163,7 +163,7 @@ describe('OIDC sign-in against a real OpenID Provider', () => {
       await page.goto(`${fleet.a.app.url}/admin`, { waitUntil: 'commit' })
       fleet.clock.offset = 0
       await loginAtIdp(page, 'mallory')
-      await page.waitForURL(/\/callback\?/)
+      await arriveAt(page, /\/callback\?/)
       expect(await pageJson(page)).toMatchObject({ reason: 'subject_mismatch' })
       await page.goto(`${fleet.a.app.url}/me`)
       expect(await pageJson<Me>(page)).toMatchObject({ subject: 'frank', handle: me.handle })
