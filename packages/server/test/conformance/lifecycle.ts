@@ -88,7 +88,9 @@ export function lifecycleSuite(target: ConformanceTarget): void {
           serverTime: T0 + 15 * MINUTE,
           message: expect.any(String),
         })
-        expect(response.headers.get('www-authenticate')).toBeTruthy()
+        expect(response.headers.get('www-authenticate')).toBe(
+          'Bearer realm="curfew", error="invalid_token", error_description="session expired: idle"',
+        )
         expect(setCookieOf(response)).toMatch(/^curfew_session=; Max-Age=0;/)
         // A raw client replaying the old cookie keeps getting the reason, not "unknown".
         const replay = await env.request('GET', '/api/me', { cookie })

@@ -123,11 +123,11 @@ describe.each(cases)(
       expect(events().filter((e) => e.type === 'session.renewed')).toHaveLength(1)
       expect(events().filter((e) => e.reason === 'reuse_detected')).toEqual([])
 
-      // Inside the grace window the old cookie still works and still yields the same successor.
+      // Inside the grace window the old cookie still works and is handed the same successor again (the
+      // store keeps the renewal's nonce for the retired id), on the other server too.
       const late = await fetch(`${apps[1]!.url}/api/me`, { headers: { cookie } })
       expect(late.status).toBe(200)
-      const again = late.headers.getSetCookie()[0]?.split(';')[0]
-      if (again !== undefined) expect(again).toBe(successor)
+      expect(late.headers.getSetCookie().map((c) => c.split(';')[0])).toEqual([successor])
       expect((await fetch(`${apps[0]!.url}/api/me`, { headers: { cookie: successor! } })).status).toBe(200)
       expect(events().filter((e) => e.reason === 'reuse_detected')).toEqual([])
     })

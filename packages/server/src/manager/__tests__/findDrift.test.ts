@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { MemoryStore } from '../../stores/memory/memoryStore'
 import type { SessionStore } from '../../stores/types'
 import { createSessionManager } from '../createSessionManager'
@@ -9,6 +9,7 @@ let stores: MemoryStore[] = []
 afterEach(async () => {
   await Promise.all(stores.map((s) => s.close()))
   stores = []
+  vi.restoreAllMocks()
 })
 
 describe('manager.findDrift', () => {
@@ -35,7 +36,6 @@ describe('manager.findDrift', () => {
       fixed: 0,
       now: ctx.clock.t,
     })
-    expect(report.durationMs).toBeGreaterThanOrEqual(0)
     const idle = report.drifted.find((d) => d.subject === 'idle')!
     expect(idle).toMatchObject({
       handle: s.idle.session.handle,
@@ -48,6 +48,22 @@ describe('manager.findDrift', () => {
     // Reporting changes nothing.
     expect((await ctx.after.validate(s.recent.token)).ok).toBe(true)
     expect(ctx.events.filter((e) => e.type === 'session.revoked')).toEqual([])
+  })
+
+  it('reports durationMs as the monotonic time from the start of the scan to its end, rounded', async () => {
+    const ctx = deploy()
+    stores.push(ctx.store as MemoryStore)
+    await population(ctx)
+    // The monotonic clock stands still except while a drifted session is handled: 4 × 100.2 ms.
+    let mono = 5_000
+    vi.spyOn(performance, 'now').mockImplementation(() => mono)
+    const report = await ctx.after.findDrift({
+      onDrift: () => {
+        mono += 100.2
+      },
+    })
+    expect(report.found).toBe(4)
+    expect(report.durationMs).toBe(401)
   })
 
   it('with fix: true ends every drifted session with reason policy_changed, audited once each', async () => {

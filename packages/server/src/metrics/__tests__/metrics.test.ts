@@ -1,5 +1,5 @@
 import { metrics } from '@opentelemetry/api'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { START, setup } from '../../manager/__tests__/helpers'
 import { MemoryStore } from '../../stores/memory/memoryStore'
 import type { SessionStore } from '../../stores/types'
@@ -13,6 +13,7 @@ describe('OpenTelemetry metrics', () => {
   afterEach(async () => {
     await otel.shutdown()
     metrics.disable()
+    vi.restoreAllMocks()
   })
 
   it('counts created sessions by policy tier', async () => {
@@ -80,17 +81,35 @@ describe('OpenTelemetry metrics', () => {
     await manager.close()
   })
 
-  it('records the check duration in ms per outcome', async () => {
+  it('records the check duration in ms per outcome, timed around the store call', async () => {
     otel = otelPipeline()
-    const { manager } = setup({ metrics: { meter: otel.meter } })
+    // The monotonic clock moves only while the store answers: 2.5 ms per check.
+    let mono = 1_000
+    vi.spyOn(performance, 'now').mockImplementation(() => mono)
+    const inner = new MemoryStore({ now: () => START, sweepInterval: 0 })
+    const store: SessionStore = {
+      create: (input) => inner.create(input),
+      check: async (input) => {
+        mono += 2.5
+        return inner.check(input)
+      },
+      revoke: (input) => inner.revoke(input),
+      revokeSubject: (input) => inner.revokeSubject(input),
+      list: (input) => inner.list(input),
+    }
+    const { manager } = setup({ store, metrics: { meter: otel.meter } })
     const { token } = await manager.create({ subject: 'u1' })
     for (let i = 0; i < 4; i++) await manager.validate(token)
     await manager.validate('C'.repeat(43))
     const active = await otel.histogram('curfew.check.duration', { outcome: 'active' })
     expect(active.count).toBe(4)
-    expect(active.sum).toBeGreaterThanOrEqual(0)
+    expect(active.sum).toBe(10)
     expect(active.unit).toBe('ms')
-    expect((await otel.histogram('curfew.check.duration', { outcome: 'unknown' })).count).toBe(1)
+    expect(await otel.histogram('curfew.check.duration', { outcome: 'unknown' })).toMatchObject({
+      count: 1,
+      sum: 2.5,
+    })
+    await inner.close()
     await manager.close()
   })
 
