@@ -119,7 +119,7 @@ describe('public types of @curfew/server: the manager', () => {
       'revoked' | 'logout' | 'reuse_detected' | 'policy_changed' | 'idp_logout' | 'idp_session_ended'
     >()
     // @ts-expect-error: idle is a deadline, not a reason to revoke
-    manager.revoke('token', 'idle')
+    void manager.revoke('token', 'idle')
     expectTypeOf<StoreEndReason>().toExtend<ExpiryReason>()
     expectTypeOf<'unknown'>().not.toExtend<StoreEndReason>()
     expectTypeOf<ExpiryReason>().toExtend<AuditReason>()
