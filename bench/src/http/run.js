@@ -13,6 +13,10 @@ const LABELS = {
   'curfew-redis': 'Express + Curfew (RedisStore)',
   'es-memory': 'express-session MemoryStore, rolling',
   'es-redis': 'express-session + connect-redis, rolling',
+  'fastify-bare': 'bare Fastify 5',
+  'fastify-curfew': 'Fastify + Curfew plugin (MemoryStore)',
+  'hono-bare': 'bare Hono on @hono/node-server',
+  'hono-curfew': 'Hono + Curfew fetch adapter (MemoryStore)',
 }
 
 export async function startVariant(variant, env) {
@@ -65,25 +69,54 @@ export function load(options) {
   })
 }
 
-export async function runHttp({ quick, redis, client }) {
+export async function runHttp(context) {
   const prefixes = { 'curfew-redis': uniquePrefix('http-curfew'), 'es-redis': uniquePrefix('http-es') }
+  try {
+    const summary = await measure(VARIANTS, context, prefixes)
+    return { summary, rows: httpRows(summary) }
+  } finally {
+    for (const prefix of Object.values(prefixes)) await deletePrefix(context.client, prefix)
+  }
+}
+
+/** Fastify 5 and Hono (fetch adapter on @hono/node-server), each against its bare framework. */
+export async function runFrameworks(context) {
+  const rows = []
+  const summaries = {}
+  for (const [framework, bare, curfew] of [
+    ['Fastify', 'fastify-bare', 'fastify-curfew'],
+    ['Hono', 'hono-bare', 'hono-curfew'],
+  ]) {
+    const s = await measure([bare, curfew], context, {})
+    summaries[framework] = s
+    rows.push(...[bare, curfew].map((v) => variantRow(s, v, bare)))
+    rows.push(target(`Curfew/Memory vs bare ${framework}`, s[curfew].rps / s[bare].rps, 0.85))
+  }
+  return { summary: summaries, rows }
+}
+
+/** Starts each variant's server, then alternated autocannon rounds; medians per variant. */
+async function measure(variants, { quick, redis }, prefixes) {
   const servers = {}
   try {
-    for (const variant of VARIANTS) {
+    for (const variant of variants) {
       servers[variant] = await startVariant(variant, {
         REDIS_URL: redis.url,
         BENCH_PREFIX: prefixes[variant] ?? '',
       })
     }
-    // Every variant gets the same request, cookie included: bare Express receives (and ignores) a
+    // Every variant gets the same request, cookie included: a bare server receives (and ignores) a
     // session cookie of the same size.
-    servers.bare.cookie = servers['curfew-memory'].cookie
+    const withCookie = variants.find((v) => servers[v].cookie)
+    for (const variant of variants) {
+      if (!servers[variant].cookie) servers[variant].cookie = servers[withCookie].cookie
+    }
     const seconds = quick ? 1.5 : 4
     // Warm-up: JIT, connection pools, Redis scripts.
-    for (const variant of VARIANTS) await load({ ...servers[variant], seconds: quick ? 0.5 : 1 })
+    for (const variant of variants) await load({ ...servers[variant], seconds: quick ? 0.5 : 1 })
     const results = await alternate({
       rounds: quick ? 3 : 6,
-      variants: VARIANTS,
+      variants,
       run: async (variant) => {
         const cpu0 = await servers[variant].cpu()
         const result = await load({ ...servers[variant], seconds })
@@ -94,8 +127,8 @@ export async function runHttp({ quick, redis, client }) {
         return { rps: result.requests.average, p99: result.latency.p99, cpu: cpu / result.requests.total }
       },
     })
-    const summary = Object.fromEntries(
-      VARIANTS.map((v) => [
+    return Object.fromEntries(
+      variants.map((v) => [
         v,
         {
           rps: median(results[v].map((r) => r.rps)),
@@ -105,29 +138,34 @@ export async function runHttp({ quick, redis, client }) {
         },
       ]),
     )
-    return { summary, rows: httpRows(summary) }
   } finally {
     for (const server of Object.values(servers)) await server.stop()
-    for (const prefix of Object.values(prefixes)) await deletePrefix(client, prefix)
   }
 }
 
-function httpRows(s) {
-  const bare = s.bare.rps
-  const rows = VARIANTS.map((v) => ({
+function variantRow(s, v, bare) {
+  return {
     section: 'HTTP',
     name: LABELS[v],
     value: `${fmt.int(s[v].rps)} req/s, p99 ${s[v].p99} ms, server CPU ${fmt.us(s[v].cpu)}/req`,
-    ratio: `${fmt.x(s[v].rps / bare)} bare (CPU/req ${fmt.x(s.bare.cpu / s[v].cpu)})`,
-  }))
-  const target = (name, ratio, goal) => ({
+    ratio: `${fmt.x(s[v].rps / s[bare].rps)} bare (CPU/req ${fmt.x(s[bare].cpu / s[v].cpu)})`,
+  }
+}
+
+function target(name, ratio, goal) {
+  return {
     section: 'HTTP target',
     name,
     value: '',
     ratio: fmt.x(ratio),
     target: `≥ ${goal}×`,
     met: ratio >= goal,
-  })
+  }
+}
+
+function httpRows(s) {
+  const bare = s.bare.rps
+  const rows = VARIANTS.map((v) => variantRow(s, v, 'bare'))
   rows.push(
     target('Curfew/Memory vs bare Express', s['curfew-memory'].rps / bare, 0.85),
     target('Curfew/Memory vs express-session/Memory', s['curfew-memory'].rps / s['es-memory'].rps, 1.5),

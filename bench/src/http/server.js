@@ -7,77 +7,68 @@ import { RedisStore as ConnectRedisStore } from 'connect-redis'
 import express from 'express'
 import session from 'express-session'
 import { connect } from '../lib/redis.js'
+import { serveControl } from './control.js'
 
 const variant = process.argv[2]
-const policy = { idleTimeout: '15m', absoluteTimeout: '12h' }
-const SECRET = 'bench-secret-bench-secret-bench-secret'
-const app = express()
-app.disable('x-powered-by')
-const cleanups = []
+if (variant.startsWith('fastify-')) await import('./fastifyServer.js')
+else if (variant.startsWith('hono-')) await import('./honoServer.js')
+else await expressServer()
 
-const body = (subject) => ({ subject, plan: 'pro', features: ['a', 'b', 'c'] })
+async function expressServer() {
+  const policy = { idleTimeout: '15m', absoluteTimeout: '12h' }
+  const SECRET = 'bench-secret-bench-secret-bench-secret'
+  const app = express()
+  app.disable('x-powered-by')
+  const cleanups = []
 
-if (variant === 'bare') {
-  app.get('/login', (_req, res) => res.json({ ok: true }))
-  app.get('/api/me', (_req, res) => res.json(body('user-1')))
-} else if (variant === 'curfew-memory' || variant === 'curfew-redis') {
-  let store
-  if (variant === 'curfew-redis') {
-    const client = await connect(process.env.REDIS_URL)
-    store = new RedisStore({ client, prefix: process.env.BENCH_PREFIX })
-    cleanups.push(() => client.quit())
+  const body = (subject) => ({ subject, plan: 'pro', features: ['a', 'b', 'c'] })
+
+  if (variant === 'bare') {
+    app.get('/login', (_req, res) => res.json({ ok: true }))
+    app.get('/api/me', (_req, res) => res.json(body('user-1')))
+  } else if (variant === 'curfew-memory' || variant === 'curfew-redis') {
+    let store
+    if (variant === 'curfew-redis') {
+      const client = await connect(process.env.REDIS_URL)
+      store = new RedisStore({ client, prefix: process.env.BENCH_PREFIX })
+      cleanups.push(() => client.quit())
+    }
+    const manager = createSessionManager({ policy, ...(store ? { store } : {}) })
+    cleanups.push(() => manager.close())
+    app.get('/login', async (_req, res) => res.json(await signIn(res, manager, { subject: 'user-1' })))
+    app.get('/api/me', sessionMiddleware(manager), (req, res) => res.json(body(req.session.subject)))
+  } else if (variant === 'es-memory' || variant === 'es-redis') {
+    let store
+    if (variant === 'es-redis') {
+      const client = await connect(process.env.REDIS_URL)
+      store = new ConnectRedisStore({ client, prefix: process.env.BENCH_PREFIX })
+      cleanups.push(() => client.quit())
+    }
+    app.use(
+      session({
+        secret: SECRET,
+        resave: false,
+        saveUninitialized: false,
+        // The closest express-session has to an idle timeout: every response re-sends the cookie and
+        // the store's TTL is pushed forward (connect-redis: EXPIRE / MemoryStore: touch).
+        rolling: true,
+        cookie: { maxAge: 15 * 60_000, httpOnly: true, sameSite: 'lax' },
+        ...(store ? { store } : {}),
+      }),
+    )
+    app.get('/login', (req, res) => {
+      req.session.subject = 'user-1'
+      req.session.authTime = Date.now()
+      res.json({ ok: true })
+    })
+    app.get('/api/me', (req, res) => {
+      if (!req.session.subject) return res.status(401).json({ error: 'no_session' })
+      res.json(body(req.session.subject))
+    })
+  } else {
+    throw new Error(`unknown variant ${variant}`)
   }
-  const manager = createSessionManager({ policy, ...(store ? { store } : {}) })
-  cleanups.push(() => manager.close())
-  app.get('/login', async (_req, res) => res.json(await signIn(res, manager, { subject: 'user-1' })))
-  app.get('/api/me', sessionMiddleware(manager), (req, res) => res.json(body(req.session.subject)))
-} else if (variant === 'es-memory' || variant === 'es-redis') {
-  let store
-  if (variant === 'es-redis') {
-    const client = await connect(process.env.REDIS_URL)
-    store = new ConnectRedisStore({ client, prefix: process.env.BENCH_PREFIX })
-    cleanups.push(() => client.quit())
-  }
-  app.use(
-    session({
-      secret: SECRET,
-      resave: false,
-      saveUninitialized: false,
-      // The closest express-session has to an idle timeout: every response re-sends the cookie and
-      // the store's TTL is pushed forward (connect-redis: EXPIRE / MemoryStore: touch).
-      rolling: true,
-      cookie: { maxAge: 15 * 60_000, httpOnly: true, sameSite: 'lax' },
-      ...(store ? { store } : {}),
-    }),
-  )
-  app.get('/login', (req, res) => {
-    req.session.subject = 'user-1'
-    req.session.authTime = Date.now()
-    res.json({ ok: true })
-  })
-  app.get('/api/me', (req, res) => {
-    if (!req.session.subject) return res.status(401).json({ error: 'no_session' })
-    res.json(body(req.session.subject))
-  })
-} else {
-  throw new Error(`unknown variant ${variant}`)
+
+  const server = app.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }))
+  serveControl(server, cleanups)
 }
-
-const server = app.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }))
-server.keepAliveTimeout = 60_000
-
-process.on('message', async (message) => {
-  // CPU time this server used (µs), so the parent can divide it by the requests it sent: a cost per
-  // request that other processes on a busy machine disturb far less than requests per second.
-  if (message === 'cpu') {
-    const { user, system } = process.cpuUsage()
-    process.send({ cpu: user + system })
-    return
-  }
-  if (message !== 'stop') return
-  server.closeAllConnections()
-  server.close()
-  for (const cleanup of cleanups) await cleanup()
-  process.exit(0)
-})
-process.on('disconnect', () => process.exit(0))
