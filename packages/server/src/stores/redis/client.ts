@@ -91,9 +91,10 @@ export function connectionOf(client: RedisClientLike): Connection {
   }
   if (typeof c.sendCommand === 'function' && typeof c.nodeClient === 'function' && c.masters) {
     const cluster = client as NodeRedisClusterLike
+    const failed = rediscoveryOnFailure(cluster)
     return {
       // Never read from a replica: it may not have seen a revoke yet.
-      send: (args, key) => cluster.sendCommand(key, false, [...args]),
+      send: (args, key) => cluster.sendCommand(key, false, [...args]).catch(failed),
       masters: async () =>
         Promise.all(
           cluster.masters.map(async (master) => {
@@ -114,6 +115,38 @@ export function connectionOf(client: RedisClientLike): Connection {
       'RedisStore needs a node-redis v5/v6 client or cluster, an ioredis v5/v6 client or Cluster, or an ' +
       'adapter { send(args, key?) }.',
   })
+}
+
+/** The part of node-redis's cluster internals that re-reads the slot map (`_slots.rediscover`). */
+interface NodeRedisSlots {
+  rediscover?(startWith: unknown): Promise<void>
+}
+
+/** Least time between two rediscoveries asked for by failed commands. */
+const REDISCOVER_EVERY = 250
+
+/**
+ * node-redis 5's cluster re-reads the slot map only on a `MOVED` or `ASK` reply, which a dead master
+ * never sends: after a failover its slots would stay routed to the dead node until the app restarts
+ * (node-redis 6 refreshes on reconnection attempts by itself). So a failed command (other than
+ * `NOSCRIPT`, the store's own protocol) asks for a rediscovery, started from a master that still
+ * answers, at most every `REDISCOVER_EVERY` ms; the command still fails (closed) and a later one finds
+ * the promoted replica. Without `_slots.rediscover` (another client or a future major) nothing is done.
+ */
+function rediscoveryOnFailure(cluster: NodeRedisClusterLike): (error: unknown) => never {
+  let last = 0
+  return (error) => {
+    const slots = (cluster as { _slots?: NodeRedisSlots })._slots
+    const now = Date.now()
+    if (typeof slots?.rediscover === 'function' && !isNoScript(error) && now - last >= REDISCOVER_EVERY) {
+      last = now
+      const masters = cluster.masters as ReadonlyArray<{ client?: { isReady?: boolean } }>
+      const from = masters.find((m) => m.client?.isReady)?.client ?? masters[0]?.client
+      // A failed rediscovery is reported on the cluster's 'error' listener; nothing to do here.
+      if (from) slots.rediscover(from).catch(() => {})
+    }
+    throw error
+  }
 }
 
 function ioredisSender(client: IoRedisClientLike): SendCommand {

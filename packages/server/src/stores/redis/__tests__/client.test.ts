@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { commandSender, isNoScript, type RedisClientLike } from '../client'
 import { RedisStore } from '../redisStore'
 import { connectNodeRedis, deletePrefix, uniquePrefix } from './helpers'
@@ -81,5 +81,49 @@ describe('RedisStore clients', () => {
     expect(isNoScript(new Error('NOSCRIPT No matching script. Please use EVAL.'))).toBe(true)
     expect(isNoScript(new Error('ERR something NOSCRIPT'))).toBe(false)
     expect(isNoScript('NOSCRIPT')).toBe(false)
+  })
+})
+
+describe('node-redis cluster after a failover', () => {
+  function fakeCluster(error: Error) {
+    const rediscovered: unknown[] = []
+    const dead = { isReady: false }
+    const alive = { isReady: true }
+    const cluster = {
+      masters: [{ client: dead }, { client: alive }],
+      nodeClient: () => alive,
+      sendCommand: async () => {
+        throw error
+      },
+      _slots: {
+        rediscover: async (from: unknown) => {
+          rediscovered.push(from)
+        },
+      },
+    }
+    return { cluster: cluster as unknown as RedisClientLike, rediscovered, alive }
+  }
+
+  it('asks node-redis to re-read the slot map from a master that answers when a command fails, at most every 250 ms', async () => {
+    const { cluster, rediscovered, alive } = fakeCluster(new Error('The client is closed'))
+    vi.useFakeTimers({ toFake: ['Date'], now: 1_000_000 })
+    try {
+      const send = commandSender(cluster)
+      await expect(send(['GET', 'k'], 'k')).rejects.toThrow('The client is closed')
+      vi.setSystemTime(1_000_249)
+      await expect(send(['GET', 'k'], 'k')).rejects.toThrow('The client is closed')
+      expect(rediscovered).toEqual([alive])
+      vi.setSystemTime(1_000_250)
+      await expect(send(['GET', 'k'], 'k')).rejects.toThrow('The client is closed')
+      expect(rediscovered).toEqual([alive, alive])
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('leaves the slot map alone on NOSCRIPT (the store answers it with EVAL)', async () => {
+    const { cluster, rediscovered } = fakeCluster(new Error('NOSCRIPT No matching script'))
+    await expect(commandSender(cluster)(['EVALSHA', 'x', '1', 'k'], 'k')).rejects.toThrow('NOSCRIPT')
+    expect(rediscovered).toEqual([])
   })
 })
