@@ -7,6 +7,11 @@ export interface SessionTimes {
   readonly authTime: number
   /** Last recorded activity (epoch ms); may lag real activity by up to `touchInterval`. */
   readonly lastActivityAt: number
+  /**
+   * A cap of this one session (epoch ms), e.g. the end of the identity provider's session: the absolute
+   * deadline is `min(authTime + absoluteTimeout, notAfter)`. Absent = no cap beyond the policy.
+   */
+  readonly notAfter?: number
   /** Set when the session was ended on purpose (revoked, logout, ...). */
   readonly endedReason?: ExpiryReason | null
 }
@@ -25,14 +30,15 @@ export interface SessionEvaluation {
 
 /**
  * Judges a session against the policy in force now. Order: ended → absolute → idle. A session is
- * expired from its deadline's instant on (`now >= expiresAt`).
+ * expired from its deadline's instant on (`now >= expiresAt`). A per-session `notAfter` folds into the
+ * absolute deadline (whichever comes first), so it ends the session with reason `absolute`.
  *
  * @example
  * evaluateSession({ authTime: 0, lastActivityAt: 0 }, definePolicy({ idleTimeout: '15m', absoluteTimeout: '12h' }), 900_000)
  * // { state: 'expired', reason: 'idle', expiresAt: 900000, ... }
  */
 export function evaluateSession(times: SessionTimes, policy: Policy, now: number): SessionEvaluation {
-  const absoluteExpiresAt = times.authTime + policy.absoluteTimeout
+  const absoluteExpiresAt = Math.min(times.authTime + policy.absoluteTimeout, times.notAfter ?? Number.POSITIVE_INFINITY)
   // Activity can never be credited before authentication or after the absolute deadline.
   const idleExpiresAt = Math.max(times.authTime, times.lastActivityAt) + policy.idleTimeout
   const expiresBy = idleExpiresAt < absoluteExpiresAt ? 'idle' : 'absolute'

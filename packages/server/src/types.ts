@@ -43,6 +43,8 @@ export interface SessionInfo {
   authTime: number
   createdAt: number
   lastActivityAt: number
+  /** This session's own cap (epoch ms), folded into its absolute deadline; see `CreateSessionInput`. */
+  notAfter?: number
   data?: Record<string, unknown>
 }
 
@@ -52,6 +54,13 @@ export interface CreateSessionInput {
   authTime?: number
   /** Policy tier name; defaults to the manager's default policy. */
   policy?: string
+  /**
+   * A cap of this one session (epoch ms): it never lives past it, whatever the policy says — e.g. the end
+   * of the identity provider's session. Folded into the absolute deadline (`min(authTime +
+   * absoluteTimeout, notAfter)`): the status, the `Curfew-Session` header, the cookie's `Expires` and
+   * access tokens' `exp` all honour it, and the session ends with reason `absolute`. Must be in the future.
+   */
+  notAfter?: number
   /** Small JSON-serialisable application data kept with the session. */
   data?: Record<string, unknown>
   meta?: RequestMeta

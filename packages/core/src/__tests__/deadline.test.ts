@@ -44,6 +44,23 @@ describe('evaluateSession', () => {
     expect(evaluateSession({ authTime: 0, lastActivityAt: 0 }, tie, 0).expiresBy).toBe('absolute')
   })
 
+  it('folds a per-session notAfter into the absolute deadline, whichever comes first', () => {
+    const capped = { authTime: start, lastActivityAt: start, notAfter: start + 600_000 }
+    expect(evaluateSession(capped, policy, start + 599_999)).toMatchObject({
+      state: 'active',
+      absoluteExpiresAt: start + 600_000,
+      expiresAt: start + 600_000,
+      expiresBy: 'absolute',
+    })
+    expect(evaluateSession(capped, policy, start + 600_000)).toMatchObject({
+      state: 'expired',
+      reason: 'absolute',
+    })
+    // A notAfter later than the policy's absolute deadline changes nothing: it only ever shortens.
+    const late = { authTime: start, lastActivityAt: start, notAfter: start + 7_200_000 }
+    expect(evaluateSession(late, policy, start).absoluteExpiresAt).toBe(start + 3_600_000)
+  })
+
   it('never credits activity recorded before authentication', () => {
     const verdict = evaluateSession({ authTime: start, lastActivityAt: start - 10_000_000 }, policy, start)
     expect(verdict.idleExpiresAt).toBe(start + 900_000)

@@ -46,6 +46,8 @@ export interface AuditEvent {
   reason?: AuditReason
   /** `session.created`: when the user authenticated (epoch ms); the absolute deadline counts from it. */
   authTime?: number
+  /** `session.created`: the session's own cap (epoch ms) when it has one; see `CreateSessionInput`. */
+  notAfter?: number
   /**
    * `session.created`: this session's activity is audited (`auditActivity`), so its idle gaps can be
    * proven from the log alone.

@@ -26,7 +26,8 @@ function invalid(message: string): never {
 
 /**
  * `manager.create`: checks the input, stamps the session with the store's time, anchors the absolute
- * deadline at `authTime` (never in the future, never already past), writes it and audits it.
+ * deadline at `authTime` (never in the future, never already past) and caps it at `notAfter` when given,
+ * writes it and audits it.
  *
  * @example
  * const create = createSessionCreator({ store, policies, guard, clock, tombstoneTtl, audit, auditActivity })
@@ -46,6 +47,13 @@ export function createSessionCreator(
     if (time >= authTime + policy.absoluteTimeout) {
       invalid('"authTime" is older than the policy\'s absoluteTimeout; ask the user to sign in again.')
     }
+    const { notAfter } = input
+    if (notAfter !== undefined) {
+      if (typeof notAfter !== 'number' || !Number.isFinite(notAfter)) {
+        invalid('"notAfter" must be epoch milliseconds.')
+      }
+      if (time >= notAfter) invalid('"notAfter" has already passed; the session would end at once.')
+    }
     // The handle carries the subject's tag and rides in the token, so a store finds the session (and
     // every other session of the subject) from the token alone: one key, one slot on Redis Cluster.
     const handle = generateHandle({ subject })
@@ -59,6 +67,7 @@ export function createSessionCreator(
       createdAt: time,
       lastActivityAt: time,
       renewedAt: time,
+      ...(notAfter === undefined ? {} : { notAfter }),
       ...(input.data === undefined ? {} : { data: input.data }),
     }
     await guard(() =>
@@ -75,6 +84,7 @@ export function createSessionCreator(
       time,
       ...sessionFields(session, policies.byName),
       authTime,
+      ...(notAfter === undefined ? {} : { notAfter }),
       ...(auditActivity ? { evidence: true } : {}),
       meta: input.meta,
     })

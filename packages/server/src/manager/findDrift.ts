@@ -1,4 +1,4 @@
-import { CurfewError } from '@curfew/core'
+import { CurfewError, evaluateSession } from '@curfew/core'
 import type { SessionStore, StoredSession } from '../stores/types'
 import type { ResolvedPolicy } from '../types'
 
@@ -90,8 +90,8 @@ export function classifyDrift(options: {
   // A record minted under the current fingerprint that is past a deadline simply expired: its next
   // check ends it with its real reason (idle/absolute) and the store drops it. Not drift.
   if (session.fingerprint === policy.fingerprint) return null
-  const absoluteExpiresAt = session.authTime + policy.absoluteTimeout
-  const idleExpiresAt = Math.max(session.authTime, session.lastActivityAt) + policy.idleTimeout
+  // The deadline math every check uses (a per-session notAfter included).
+  const { absoluteExpiresAt, idleExpiresAt } = evaluateSession(session, policy, now)
   const reason: DriftReason =
     now >= absoluteExpiresAt ? 'over_absolute' : now >= idleExpiresAt ? 'over_idle' : 'fingerprint'
   return {

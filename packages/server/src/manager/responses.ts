@@ -97,6 +97,7 @@ export function sessionInfo(session: StoredSession): SessionInfo {
     authTime: session.authTime,
     createdAt: session.createdAt,
     lastActivityAt: session.lastActivityAt,
+    ...(session.notAfter === undefined ? {} : { notAfter: session.notAfter }),
     ...(session.data === undefined ? {} : { data: session.data }),
   }
 }

@@ -1,12 +1,13 @@
 import type { StoredSession, StoreEndReason, StoreLimits } from './types'
 
 /**
- * The pure decision a store makes inside `check`, in the order the contract fixes: absolute, then idle.
+ * The pure decision a store makes inside `check`, in the order the contract fixes: absolute (the
+ * policy's, or the session's own `notAfter` when earlier), then idle.
  * (Revocation is a tombstone and is looked at before this.) Other stores port these few lines to
  * their own language (e.g. Lua) — keep them identical.
  */
 export function judgeLimits(options: {
-  session: Pick<StoredSession, 'authTime' | 'lastActivityAt'>
+  session: Pick<StoredSession, 'authTime' | 'lastActivityAt' | 'notAfter'>
   limits: StoreLimits
   now: number
 }): {
@@ -14,7 +15,11 @@ export function judgeLimits(options: {
   expiresAt: number
 } {
   const { session, limits, now } = options
-  const absoluteExpiresAt = session.authTime + limits.absoluteTimeout
+  // A per-session cap (notAfter) can only bring the absolute deadline forward.
+  const absoluteExpiresAt = Math.min(
+    session.authTime + limits.absoluteTimeout,
+    session.notAfter ?? Number.POSITIVE_INFINITY,
+  )
   const idleExpiresAt = Math.max(session.authTime, session.lastActivityAt) + limits.idleTimeout
   const expiresAt = Math.min(absoluteExpiresAt, idleExpiresAt)
   if (now >= absoluteExpiresAt) return { reason: 'absolute', expiresAt }

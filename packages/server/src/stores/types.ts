@@ -68,6 +68,11 @@ export interface StoredSession {
   readonly lastActivityAt: number
   /** When the current token was issued (creation or last rotation). */
   readonly renewedAt: number
+  /**
+   * This session's own cap (epoch ms), if any: the absolute deadline is `min(authTime + absoluteTimeout,
+   * notAfter)` (see `judgeLimits`). Set at creation, never moved.
+   */
+  readonly notAfter?: number
   readonly data?: Record<string, unknown>
 }
 

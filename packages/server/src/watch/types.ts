@@ -29,7 +29,7 @@ export interface WatchOptions {
 /** What a watch needs to know about a session: what `validate` returns as `session`. */
 export type WatchedSession = Pick<
   SessionInfo,
-  'handle' | 'subject' | 'policy' | 'authTime' | 'lastActivityAt'
+  'handle' | 'subject' | 'policy' | 'authTime' | 'lastActivityAt' | 'notAfter'
 >
 
 /** One fleet-wide notice: this session has ended, for this reason. */

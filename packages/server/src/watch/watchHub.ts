@@ -21,6 +21,7 @@ interface Watch {
   readonly transport: string | undefined
   authTime: number
   lastActivityAt: number
+  notAfter: number | undefined
   /** When the session ends if nothing moves it (manager clock). */
   due: number
   /** The deadline of this watch's entry in the heap; `Infinity` when it has none. */
@@ -208,6 +209,7 @@ export function createWatchHub(options: WatchHubOptions): WatchHub {
       return
     }
     watch.authTime = record.authTime
+    watch.notAfter = record.notAfter
     watch.lastActivityAt = Math.max(watch.lastActivityAt, record.lastActivityAt)
     const verdict = judgeLimits({ session: watch, limits: tier, now: read.now })
     if (verdict.reason) {
@@ -255,6 +257,7 @@ export function createWatchHub(options: WatchHubOptions): WatchHub {
         transport: watchOptions?.transport,
         authTime: session.authTime,
         lastActivityAt: session.lastActivityAt,
+        notAfter: session.notAfter,
         due: 0,
         queuedAt: Number.POSITIVE_INFINITY,
       }

@@ -34,7 +34,11 @@ local function int(n) return string.format('%d', n) end
 
 -- judge.ts, line for line
 local function judgeLimits(session, limits)
+  -- A per-session cap (notAfter) can only bring the absolute deadline forward.
   local absoluteExpiresAt = session.authTime + limits.absoluteTimeout
+  if type(session.notAfter) == 'number' and session.notAfter < absoluteExpiresAt then
+    absoluteExpiresAt = session.notAfter
+  end
   local idleExpiresAt = math.max(session.authTime, session.lastActivityAt) + limits.idleTimeout
   local expiresAt = math.min(absoluteExpiresAt, idleExpiresAt)
   if now >= absoluteExpiresAt then return 'absolute', expiresAt end
