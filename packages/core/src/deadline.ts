@@ -38,7 +38,10 @@ export interface SessionEvaluation {
  * // { state: 'expired', reason: 'idle', expiresAt: 900000, ... }
  */
 export function evaluateSession(times: SessionTimes, policy: Policy, now: number): SessionEvaluation {
-  const absoluteExpiresAt = Math.min(times.authTime + policy.absoluteTimeout, times.notAfter ?? Number.POSITIVE_INFINITY)
+  const absoluteExpiresAt = Math.min(
+    times.authTime + policy.absoluteTimeout,
+    times.notAfter ?? Number.POSITIVE_INFINITY,
+  )
   // Activity can never be credited before authentication or after the absolute deadline.
   const idleExpiresAt = Math.max(times.authTime, times.lastActivityAt) + policy.idleTimeout
   const expiresBy = idleExpiresAt < absoluteExpiresAt ? 'idle' : 'absolute'

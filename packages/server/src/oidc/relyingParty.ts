@@ -44,9 +44,19 @@ export interface OidcRelyingPartyOptions {
   scope?: string
   /**
    * The `max_age` sent with every sign-in, so the IdP always returns `auth_time`. Default: the
-   * manager's default policy's absolute timeout (an older IdP login could not start a session anyway).
+   * policy's absolute timeout, or `idpSessionLifetime` when shorter (an older IdP login could not start
+   * a session anyway).
    */
   maxAge?: Duration
+  /**
+   * The IdP's own maximum session lifetime, as configured there (Keycloak *SSO Session Max*, Okta
+   * *Maximum global session lifetime*, Entra ID *Sign-in frequency*, Auth0 *Maximum session lifetime*).
+   * Each Curfew session then gets `notAfter = auth_time + idpSessionLifetime`, folded into its absolute
+   * deadline, so it never outlives the IdP session it came from — even though an IdP session that merely
+   * times out sends no logout. A step-up within the same IdP session (same `sid`) keeps the earlier cap:
+   * a fresh login does not restart the IdP session's lifetime. Off by default (the policy alone rules).
+   */
+  idpSessionLifetime?: Duration
   /** Policy tier of the sessions this IdP starts; default the manager's default. */
   policy?: string
   /** Where `(iss, sid)`/`(iss, sub)` links and sealed IdP tokens live. Default: in memory. */
@@ -195,6 +205,23 @@ function nonceRefused(error: unknown): boolean {
 }
 
 /**
+ * The cap of a session started from an ID token: `auth_time + idpSessionLifetime`, never later than a
+ * cap carried over from the session a step-up replaces. `undefined` when neither applies.
+ */
+function sessionNotAfter(input: {
+  authTime: number | undefined
+  lifetime: number | undefined
+  carried: number | undefined
+}): number | undefined {
+  const fromLifetime =
+    input.lifetime === undefined || typeof input.authTime !== 'number'
+      ? undefined
+      : input.authTime * 1000 + input.lifetime
+  if (fromLifetime === undefined) return input.carried
+  return input.carried === undefined ? fromLifetime : Math.min(fromLifetime, input.carried)
+}
+
+/**
  * Signs users in through an OpenID Provider (authorization code + PKCE + `state` + `nonce`, on
  * openid-client) and ties each Curfew session to the IdP session it came from. Framework-free: every
  * method takes plain values and returns a reply for an adapter to write (see the adapters' `oidcRoutes`).
@@ -226,9 +253,16 @@ export function createOidcRelyingParty(options: OidcRelyingPartyOptions): OidcRe
   if (defaultPolicy === undefined) {
     throw new CurfewError({ code: 'unknown_policy', message: `No policy tier named "${options.policy}".` })
   }
+  const idpLifetimeMs =
+    options.idpSessionLifetime === undefined
+      ? undefined
+      : seconds(options.idpSessionLifetime, 'idpSessionLifetime') * 1000
+  if (idpLifetimeMs !== undefined && idpLifetimeMs <= 0) {
+    throw new CurfewError({ code: 'invalid_option', message: '"idpSessionLifetime" must be at least 1s.' })
+  }
   const defaultMaxAge =
     options.maxAge === undefined
-      ? Math.floor(defaultPolicy.absoluteTimeout / 1000)
+      ? Math.floor(Math.min(defaultPolicy.absoluteTimeout, idpLifetimeMs ?? Number.POSITIVE_INFINITY) / 1000)
       : seconds(options.maxAge, 'maxAge')
   const livenessMs = options.livenessInterval === undefined ? 0 : parseDuration(options.livenessInterval)
   const secure = options.redirectUri.startsWith('https:')
@@ -419,9 +453,27 @@ export function createOidcRelyingParty(options: OidcRelyingPartyOptions): OidcRe
             : current.session.subject === claims.sub
         if (!sameUser) return refusal('subject_mismatch', 'A step-up must be done by the signed-in user.')
       }
+      const notAfter = sessionNotAfter({
+        authTime: claims.auth_time,
+        lifetime: idpLifetimeMs,
+        // Same IdP session (sid) as the session being stepped up: its lifetime did not restart.
+        carried:
+          transaction.stepUp &&
+          current?.ok &&
+          currentLink?.sid !== undefined &&
+          currentLink.sid === claims.sid
+            ? current.session.notAfter
+            : undefined,
+      })
+      if (notAfter !== undefined && notAfter <= manager.now()) {
+        return refusal('reauth_required', "The identity provider's session has reached its lifetime.", {
+          max_age: transaction.maxAge,
+        })
+      }
       let created: Awaited<ReturnType<typeof sessionFromIdToken>>
       try {
         created = await sessionFromIdToken(manager, claims, {
+          ...(notAfter === undefined ? {} : { notAfter }),
           ...(options.policy === undefined ? {} : { policy: options.policy }),
           ...(input.meta === undefined ? {} : { meta: input.meta }),
         })

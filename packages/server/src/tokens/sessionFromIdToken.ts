@@ -8,6 +8,11 @@ export interface SessionFromIdTokenOptions {
   policy?: string
   /** Small JSON application data kept with the session. */
   data?: Record<string, unknown>
+  /**
+   * A cap of the session (epoch ms), e.g. the end of the IdP's session: it never lives past it. See
+   * `CreateSessionInput.notAfter`.
+   */
+  notAfter?: number
   meta?: RequestMeta
 }
 
@@ -60,6 +65,7 @@ export async function sessionFromIdToken(
     authTime: seconds * 1000,
     ...(options.policy === undefined ? {} : { policy: options.policy }),
     ...(options.data === undefined ? {} : { data: options.data }),
+    ...(options.notAfter === undefined ? {} : { notAfter: options.notAfter }),
     ...(options.meta === undefined ? {} : { meta: options.meta }),
   })
 }

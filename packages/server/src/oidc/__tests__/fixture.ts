@@ -31,7 +31,9 @@ export interface OidcFleet {
   close(): Promise<void>
 }
 
-export async function startOidcFleet(options: { livenessInterval?: string } = {}): Promise<OidcFleet> {
+export async function startOidcFleet(
+  options: { livenessInterval?: string; idpSessionLifetime?: string } = {},
+): Promise<OidcFleet> {
   const clock = { offset: 0 }
   const now = () => Date.now() + clock.offset
   const appA = await startRpApp({ host: 'localhost' })
@@ -76,6 +78,7 @@ export async function startOidcFleet(options: { livenessInterval?: string } = {}
       replay: new RedisReplayStore({ client: redis, prefix }),
       allowInsecureRequests: true,
       ...(options.livenessInterval === undefined ? {} : { livenessInterval: options.livenessInterval }),
+      ...(options.idpSessionLifetime === undefined ? {} : { idpSessionLifetime: options.idpSessionLifetime }),
     })
     app.serve({ manager, rp, adminMaxAge: '1m' })
     return { app, manager, rp, events }
