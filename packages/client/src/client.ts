@@ -6,8 +6,8 @@ import { parseDuration } from './core'
 import { createFlights } from './flights'
 import { checkOnWake, leaderAnswer, lookDue } from './leader'
 import { answerNews, type News, nothingHeld, withNews } from './news'
-import type { Ended } from './parse'
-import { reportDueAt } from './reportDue'
+import type { Ended, SessionState } from './parse'
+import { type ReportInput, reportDueAt } from './reportDue'
 import { type Status, snapshotAt, statusAt } from './status'
 import { createStore } from './store'
 import { joinTabs, messageNews, stateMessage, type TabMessage, type Tabs } from './tabs'
@@ -21,8 +21,8 @@ import { nextWakeUp } from './wakeUp'
  *
  * The rules live in pure functions, each in its own file: what the snapshot says at a time
  * (`status.ts`), when to wake up next (`wakeUp.ts`), when activity is reported (`reportDue.ts`) and what
- * the leader asks or answers (`leader.ts`). This closure holds the state and wires them to timers,
- * the network and the other tabs.
+ * the leader asks or answers (`leader.ts`), each given the state and the server time; this closure
+ * holds the state and wires the rules to timers, the network and the other tabs.
  *
  * @example
  * const session = createSessionClient({ endpoint: '/session', onExpired: () => location.assign('/login') })
@@ -49,7 +49,8 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
   let reportedAt = 0
   /** Server time of the newest refresh answer: makes "stay signed in" single-flight across tabs. */
   let refreshedAt = 0
-  let lastStatus: Status | undefined
+  /** The status of the previous publish, and the deadline the leader last took its last look before. */
+  let previous: Status | undefined
   let lookedBefore: number | null = null
   let timer: unknown
   let tabs: Tabs | undefined
@@ -59,22 +60,28 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
   const store = createStore({} as SessionSnapshot)
 
   const serverNow = () => localNow() + offset
-  const warnBefore = () => warnOption ?? held.state?.warnBefore ?? 60_000
-  const reportAt = () =>
-    reportDueAt({
-      ...held,
-      leader,
-      sending: flights.has('activity'),
-      activityAt,
-      reportedAt,
-      warnBefore: warnBefore(),
-      reportInterval: options.reportInterval,
-    })
-  const shareState = () => tabs?.post(stateMessage({ held, offset, reportedAt }))
+  /** The session now, as the rules read it. */
+  const moment = () => ({
+    ...held,
+    t: serverNow(),
+    warnBefore: warnOption ?? held.state?.warnBefore ?? 60_000,
+    activityAt,
+    reportedAt,
+  })
+  // Only the leader reports, one report at a time.
+  const reportAt = (at: ReportInput) =>
+    leader && !flights.has('activity') ? reportDueAt(at, options.reportInterval) : null
+  const shareState = () => tabs?.post(stateMessage(held, offset, reportedAt))
   const check = () => call('check')
+  /** Takes a server answer in (see `answerNews`); false when it was older than what this tab holds. */
+  const learn = (body: SessionState | Ended) => take(answerNews(body, held.state))
   /** The server stated an end (a 401, a socket's end notice): every tab learns it. */
   const end = (ended: Ended | null) => {
-    if (ended && take(answerNews(ended, held.state))) shareState()
+    if (ended && learn(ended)) shareState()
+  }
+  /** Followers waiting on the leader resolve with what is known. */
+  const release = () => {
+    for (const done of waiters.splice(0)) done()
   }
 
   /** One request of each kind at a time; every caller joins the one in flight. */
@@ -85,7 +92,7 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
       (reply) => {
         if (reply) {
           offset = offsetOf(reply.body.serverTime, reply.sentAt, localNow())
-          take(answerNews(reply.body, held.state))
+          learn(reply.body)
           if (kind === 'refresh') refreshedAt = held.stateTime
         }
         // Even after a failure: followers waiting on this answer resolve with what is known.
@@ -108,31 +115,27 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
 
   /** Publishes the snapshot at the present instant; `timeDriven` ones may start the leader's checks. */
   function publish(timeDriven = true) {
-    const t = serverNow()
-    const input = { ...held, t, warnBefore: warnBefore(), leader }
-    // The leader's rules read the status a user switch hides.
-    const status = statusAt(input)
-    const snapshot = snapshotAt(input)
-    const previous = store.get().status
+    const at = moment()
+    const snapshot = snapshotAt(at, leader)
+    const shown = store.get().status
     // The snapshot-identity rule: a change of the time left alone reaches countdown watchers only.
-    if (store.set(snapshot, 'remainingMs')) callBack(options, previous, snapshot)
-    if (leader && timeDriven) {
-      const expiresAt = held.state?.expiresAt ?? null
-      const look = lookDue({ ...input, status, previous: lastStatus, expiresAt, lookedBefore })
-      if (look === 'last look') lookedBefore = expiresAt
-      if (look) void check()
-    }
-    lastStatus = status
+    if (store.set(snapshot, 'remainingMs')) callBack(options, shown, snapshot)
+    const look = leader && timeDriven && lookDue(at, previous, lookedBefore)
+    if (look === 'last look') lookedBefore = held.state!.expiresAt
+    if (look) void check()
+    // The leader's rules read the status a user switch hides.
+    previous = statusAt(at)
     timers.clearTimeout(timer)
-    const wakeAt = started ? nextWakeUp({ ...input, countdown: store.ticking(), reportAt: reportAt() }) : null
-    if (wakeAt !== null) timer = timers.setTimeout(wake, wakeAt - t)
+    const wakeAt = started && nextWakeUp(at, store.ticking(), reportAt(at))
+    if (wakeAt) timer = timers.setTimeout(wake, wakeAt - at.t)
   }
 
   /** The timer fired: send a report that came due, then publish. */
   function wake() {
-    const due = reportAt()
-    if (due !== null && serverNow() >= due) {
-      reportedAt = serverNow()
+    const at = moment()
+    const due = reportAt(at)
+    if (due !== null && at.t >= due) {
+      reportedAt = at.t
       void call('activity')
     }
     publish()
@@ -149,7 +152,7 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
 
   function onWake() {
     publish()
-    if (checkOnWake({ ...held, leader, t: serverNow() })) void check()
+    if (leader && checkOnWake(moment())) void check()
   }
 
   function onLeader() {
@@ -165,7 +168,7 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
       offset = message.offset
       reportedAt = Math.max(reportedAt, message.reportedAt)
       take(messageNews(message))
-      for (const done of waiters.splice(0)) done()
+      release()
     } else if (leader) {
       const answer = leaderAnswer(message, refreshedAt)
       if (answer === 'activity') {
@@ -206,7 +209,7 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
       transport.cancel()
       // A start() right after (React StrictMode) must not join a request stop() cancelled.
       flights.clear()
-      for (const done of waiters.splice(0)) done()
+      release()
       const closing = tabs
       tabs = undefined
       publish(false)
@@ -231,7 +234,7 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
     handleResponse(response) {
       const news = headerNews(response, held.state)
       if (news === 'other') void client.refreshStatus()
-      else if (news && take(answerNews(news, held.state))) shareState()
+      else if (news && learn(news)) shareState()
       void expiryOf(response, serverNow()).then(end)
       return response
     },

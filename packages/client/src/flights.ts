@@ -20,16 +20,14 @@ export function createFlights<K extends string>(): Flights<K> {
   let slots: Partial<Record<K, Promise<void>>> = {}
   return {
     run(kind, send, land) {
-      const joined = slots[kind]
-      if (joined) return joined
+      // The slots of this flight's own time: after clear() (stop() then start()), a newer flight may
+      // hold the kind's slot, and landing frees only the forgotten one.
       const mine = slots
-      const flight = send().then((result) => {
-        // Only this flight's own slot: after clear() (stop() then start()), a newer flight may hold it.
-        if (mine[kind] === flight) mine[kind] = undefined
+      mine[kind] ??= send().then((result) => {
+        mine[kind] = undefined
         land(result)
       })
-      mine[kind] = flight
-      return flight
+      return mine[kind]
     },
     has: (kind) => !!slots[kind],
     clear() {

@@ -1,39 +1,27 @@
-import type { EndReason, SessionState } from './parse'
-import type { Status } from './status'
+import { type Moment, type Status, statusAt } from './status'
 import type { TabMessage } from './tabs'
 import { lastLookBefore } from './wakeUp'
 
-/** What the leader reads after publishing a time-driven snapshot. */
-export interface LookInput {
-  status: Status
-  /** The status of the previous publish. */
-  previous: Status | undefined
-  ended: EndReason | null
-  expiresAt: number | null
-  /** The deadline the leader last took its last look before. */
-  lookedBefore: number | null
-  /** The server's clock now. */
-  t: number
-  warnBefore: number
-}
-
 /**
- * When the leader asks the server (a passive check) as time passes: on entering the warning (app
- * traffic or another device may have moved the deadline), at the predicted deadline (the server's
- * answer rules), and once for a last look shortly before it. `'last look'` tells the caller to remember
- * `expiresAt` as looked before.
+ * When the leader asks the server (a passive check) as time passes: on entering the warning (`previous`
+ * is the status it published before; app traffic or another device may have moved the deadline), at
+ * the predicted deadline (the server's answer rules), and once for a last look shortly before it.
+ * `'last look'` tells the caller to remember the deadline as `lookedBefore`.
  *
  * @example
- * lookDue({ status: 'warning', previous: 'active', ended: null, expiresAt, lookedBefore: null, t, warnBefore }) // 'status'
+ * lookDue({ state, ended: null, t: state.expiresAt - 9_000, warnBefore: 10_000 }, 'active', null) // 'status'
  */
-export function lookDue(input: LookInput): 'status' | 'last look' | null {
-  const { status, expiresAt } = input
-  if (status !== input.previous && (status === 'warning' || (status === 'expired' && !input.ended)))
-    return 'status'
+export function lookDue(
+  at: Moment,
+  previous: Status | undefined,
+  lookedBefore: number | null,
+): 'status' | 'last look' | null {
+  const status = statusAt(at)
+  const expiresAt = at.state?.expiresAt
+  if (status !== previous && (status === 'warning' || (status === 'expired' && !at.ended))) return 'status'
   return status === 'warning' &&
-    expiresAt !== null &&
-    input.lookedBefore !== expiresAt &&
-    input.t >= expiresAt - lastLookBefore(input.warnBefore)
+    lookedBefore !== expiresAt &&
+    at.t >= expiresAt! - lastLookBefore(at.warnBefore)
     ? 'last look'
     : null
 }
@@ -43,14 +31,10 @@ export function lookDue(input: LookInput): 'status' | 'last look' | null {
  * yet, or a predicted end the server has not confirmed (the network may be back).
  *
  * @example
- * checkOnWake({ leader: true, ended: null, state: null, t }) // true
+ * checkOnWake({ state: null, ended: null, t, warnBefore }) // true
  */
-export const checkOnWake = (input: {
-  leader: boolean
-  ended: EndReason | null
-  state: SessionState | null
-  t: number
-}): boolean => input.leader && !input.ended && (!input.state || input.t >= input.state.expiresAt)
+export const checkOnWake = ({ state, ended, t }: Moment): boolean =>
+  !ended && (!state || t >= state.expiresAt)
 
 /**
  * What the leader does with a follower's message: count its activity, answer a refresh the asker had
@@ -61,11 +45,14 @@ export const checkOnWake = (input: {
  * @example
  * leaderAnswer({ k: 'refresh', stamp: 10 }, 20) // 'share'
  */
-export function leaderAnswer(
+export const leaderAnswer = (
   message: Exclude<TabMessage, { k: 'state' }>,
   refreshedAt: number,
-): 'activity' | 'share' | 'refresh' | 'check' {
-  if (message.k === 'activity') return 'activity'
-  if (message.k === 'refresh') return message.stamp < refreshedAt ? 'share' : 'refresh'
-  return 'check'
-}
+): 'activity' | 'share' | 'refresh' | 'check' =>
+  message.k === 'activity'
+    ? 'activity'
+    : message.k === 'refresh'
+      ? message.stamp < refreshedAt
+        ? 'share'
+        : 'refresh'
+      : 'check'

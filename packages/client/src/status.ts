@@ -1,17 +1,14 @@
-import type { EndReason, SessionState } from './parse'
+import type { Held } from './news'
 import type { SessionSnapshot } from './types'
 
 /** `'unknown' | 'active' | 'warning' | 'expired'` */
 export type Status = SessionSnapshot['status']
 
-/** What a tab holds when it asks what the session looks like now. */
-export interface StatusInput {
-  /** The newest session state, in server time (`null` before the first answer). */
-  state: SessionState | null
-  /** Set when the server (or a tab that heard from it) said the session is over. */
-  ended: EndReason | null
+/** The session at one instant, as the rules read it: what a tab holds, the server time and the warning lead. */
+export interface Moment extends Pick<Held, 'state' | 'ended'> {
   /** The server's clock now (epoch ms). */
   t: number
+  /** How long before the deadline the warning starts (ms). */
   warnBefore: number
 }
 
@@ -22,7 +19,7 @@ export interface StatusInput {
  * @example
  * statusAt({ state, ended: null, t: state.expiresAt - 1_000, warnBefore: 10_000 }) // 'warning'
  */
-export const statusAt = ({ state, ended, t, warnBefore }: StatusInput): Status =>
+export const statusAt = ({ state, ended, t, warnBefore }: Moment): Status =>
   ended
     ? 'expired'
     : !state
@@ -33,22 +30,15 @@ export const statusAt = ({ state, ended, t, warnBefore }: StatusInput): Status =
           ? 'warning'
           : 'active'
 
-/** {@link StatusInput} and what else the snapshot shows. */
-export interface SnapshotInput extends StatusInput {
-  /** Another subject's session appeared: this tab's session is over (`reason: 'switched'`). */
-  switched: boolean
-  leader: boolean
-}
-
 /**
  * What the snapshot says at server time `t`: the status (`expired` once another user signed in), the
- * time left and whether "stay signed in" can help.
+ * time left and whether "stay signed in" can help. `leader`: this tab talks to the server.
  *
  * @example
- * snapshotAt({ state, ended: null, t, warnBefore: 60_000, switched: false, leader: true }).remainingMs
+ * snapshotAt({ ...held, t: serverNow(), warnBefore: 60_000 }, true).remainingMs
  */
-export function snapshotAt(input: SnapshotInput): SessionSnapshot {
-  const { state, ended, t, warnBefore, switched } = input
+export function snapshotAt(at: Moment & Pick<Held, 'switched'>, leader: boolean): SessionSnapshot {
+  const { ended, t, warnBefore, switched } = at
   const {
     expiresAt = null,
     expiresBy = null,
@@ -56,8 +46,8 @@ export function snapshotAt(input: SnapshotInput): SessionSnapshot {
     session = null,
     idleExpiresAt = null,
     absoluteExpiresAt = null,
-  } = state ?? {}
-  const status = statusAt(input)
+  } = at.state ?? {}
+  const status = statusAt(at)
   const shown = switched ? 'expired' : status
   return {
     status: shown,
@@ -66,7 +56,7 @@ export function snapshotAt(input: SnapshotInput): SessionSnapshot {
     expiresBy,
     reason: switched ? 'switched' : status === 'expired' ? (ended ?? expiresBy) : null,
     canExtend: shown !== 'expired' && expiresBy === 'idle',
-    isLeader: input.leader,
+    isLeader: leader,
     subject,
     session,
     idleExpiresAt,

@@ -43,22 +43,25 @@ export interface TabsOptions {
  * Joins the tab group: a broadcast-channel and its leader election (Web Locks where available, so a
  * closing leader hands over at once). `broadcast-channel` is imported here, on `start()`, so importing
  * the SDK during SSR or with `crossTab: false` never loads it. If it cannot load, this tab leads alone.
+ * Only the two parts named below are used. (esbuild keeps all of a module loaded by `import()`;
+ * re-exporting the two from a local module would leave out 83 B min+gzip of it, but esbuild's wrapper
+ * for a lazy local module costs 130 B of own code. Measured: bench/RESULTS.md, bundle section.)
  */
-export function joinTabs(options: TabsOptions): Tabs {
+export function joinTabs({ name, onMessage, onLeader, onOpen }: TabsOptions): Tabs {
   let closed = false
   const ready = import('broadcast-channel').then(
     ({ BroadcastChannel, createLeaderElection }) => {
-      const channel = new BroadcastChannel<TabMessage>(options.name)
-      channel.onmessage = options.onMessage
-      options.onOpen()
+      const channel = new BroadcastChannel<TabMessage>(name)
+      channel.onmessage = onMessage
+      onOpen()
       // Closing the channel also ends its elector, releasing the leadership to another tab.
       createLeaderElection(channel)
         .awaitLeadership()
-        .then(() => closed || options.onLeader(), noop)
+        .then(() => closed || onLeader(), noop)
       return channel
     },
     () => {
-      if (!closed) options.onLeader()
+      if (!closed) onLeader()
     },
   )
   return {
@@ -77,15 +80,15 @@ export function joinTabs(options: TabsOptions): Tabs {
  * leader does not report activity again).
  *
  * @example
- * tabs.post(stateMessage({ held, offset, reportedAt }))
+ * tabs.post(stateMessage(held, offset, reportedAt))
  */
-export const stateMessage = (input: { held: Held; offset: number; reportedAt: number }): TabMessage => ({
+export const stateMessage = (held: Held, offset: number, reportedAt: number): TabMessage => ({
   k: 'state',
-  known: input.held.state,
-  ended: input.held.ended,
-  stamp: input.held.stateTime,
-  offset: input.offset,
-  reportedAt: input.reportedAt,
+  known: held.state,
+  ended: held.ended,
+  stamp: held.stateTime,
+  offset,
+  reportedAt,
 })
 
 /** The news in a state message. */

@@ -49,43 +49,40 @@ export function createTransport(options: TransportOptions): Transport {
     return early
   }
 
-  const attempt = async (call: Call): Promise<Reply | null | undefined> => {
-    const post = call !== 'check'
-    const abort = new AbortController()
-    // Firing this after the answer was read aborts nothing.
-    const done = arm(options.requestTimeout ?? 10_000, () => abort.abort())
-    const sentAt = options.now()
-    try {
-      const response = await request(options.endpoint + (post ? `/${call}` : ''), {
-        method: post ? 'POST' : 'GET',
-        // Undefined means fetch's own default, 'same-origin'.
-        credentials: options.credentials,
-        headers: { [post ? CLIENT_HEADER : PASSIVE_HEADER]: '1' },
-        signal: abort.signal,
-      })
-      const { status } = response
-      if (status > 499 || status === 429) return undefined
-      const json: unknown = await response.json().catch(noop)
-      const body = status === 401 ? parseEnded(json, sentAt) : response.ok ? parseStatus(json) : null
-      return body && { body, sentAt }
-    } catch {
-      // A network error or a timeout: worth another try (`undefined`).
-    } finally {
-      done()
-    }
-  }
-
   return {
     async send(call) {
       const mine = epoch
-      // `undefined`: worth another try (network, timeout, overload); `null`: a final, useless answer.
-      let result: Reply | null | undefined
-      for (let i = 0; mine === epoch && result === undefined && i <= RETRIES; i++) {
+      const post = call !== 'check'
+      for (let i = 0; i <= RETRIES; i++) {
         // Before each retry: 1 s, 2 s, 4 s, each with up to half as much again of jitter.
         if (i) await new Promise<void>((done) => arm(2 ** i * 500 * (1 + Math.random() / 2), done))
-        if (mine === epoch) result = await attempt(call)
+        if (mine !== epoch) break
+        const abort = new AbortController()
+        // Firing this after the answer was read aborts nothing.
+        const done = arm(options.requestTimeout ?? 10_000, () => abort.abort())
+        const sentAt = options.now()
+        try {
+          const response = await request(options.endpoint + (post ? `/${call}` : ''), {
+            method: post ? 'POST' : 'GET',
+            // Undefined means fetch's own default, 'same-origin'.
+            credentials: options.credentials,
+            headers: { [post ? CLIENT_HEADER : PASSIVE_HEADER]: '1' },
+            signal: abort.signal,
+          })
+          const { status } = response
+          // Any other answer is final (a useless one resolves `null`); overload is worth another try.
+          if (status < 500 && status !== 429) {
+            const json: unknown = await response.json().catch(noop)
+            const body = status === 401 ? parseEnded(json, sentAt) : response.ok ? parseStatus(json) : null
+            return (mine === epoch && body && { body, sentAt }) || null
+          }
+        } catch {
+          // A network error or a timeout: worth another try.
+        } finally {
+          done()
+        }
       }
-      return (mine === epoch && result) || null
+      return null
     },
     cancel() {
       epoch++

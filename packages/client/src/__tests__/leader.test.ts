@@ -3,49 +3,38 @@ import { checkOnWake, leaderAnswer, lookDue } from '../leader'
 import { stateAt, T0 } from './rules'
 
 const expiresAt = T0 + 60_000
-const look = {
-  status: 'active' as const,
-  previous: 'active' as const,
-  ended: null,
-  expiresAt,
-  lookedBefore: null,
-  t: T0,
-  warnBefore: 10_000,
-}
+const state = stateAt()
+const at = (t: number) => ({ state, ended: null, t, warnBefore: 10_000 })
 
 describe('lookDue (when the leader asks the server as time passes)', () => {
   it('asks on entering the warning and at the predicted deadline', () => {
-    expect(lookDue(look)).toBeNull()
-    expect(lookDue({ ...look, status: 'warning', t: T0 + 50_000 })).toBe('status')
-    expect(lookDue({ ...look, status: 'expired', previous: 'warning', t: expiresAt })).toBe('status')
+    expect(lookDue(at(T0), 'active', null)).toBeNull()
+    expect(lookDue(at(T0 + 50_000), 'active', null)).toBe('status')
+    expect(lookDue(at(expiresAt), 'warning', null)).toBe('status')
   })
 
   it('does not ask again at an end the server stated', () => {
-    expect(lookDue({ ...look, status: 'expired', previous: 'warning', ended: 'idle' })).toBeNull()
+    expect(lookDue({ ...at(T0), ended: 'idle' }, 'warning', null)).toBeNull()
   })
 
   it('takes one last look 5 s before the deadline, once per deadline', () => {
-    const warning = { ...look, status: 'warning' as const, previous: 'warning' as const }
-    expect(lookDue({ ...warning, t: expiresAt - 5_001 })).toBeNull()
-    expect(lookDue({ ...warning, t: expiresAt - 5_000 })).toBe('last look')
-    expect(lookDue({ ...warning, t: expiresAt - 1_000, lookedBefore: expiresAt })).toBeNull()
-    expect(
-      lookDue({ ...warning, t: expiresAt + 9_000, expiresAt: expiresAt + 10_000, lookedBefore: expiresAt }),
-    ).toBe('last look')
+    expect(lookDue(at(expiresAt - 5_001), 'warning', null)).toBeNull()
+    expect(lookDue(at(expiresAt - 5_000), 'warning', null)).toBe('last look')
+    expect(lookDue(at(expiresAt - 1_000), 'warning', expiresAt)).toBeNull()
+    const moved = { ...at(expiresAt + 9_000), state: stateAt({ expiresAt: expiresAt + 10_000 }) }
+    expect(lookDue(moved, 'warning', expiresAt)).toBe('last look')
   })
 })
 
 describe('checkOnWake', () => {
-  const state = stateAt()
   it('asks when nothing is known yet, or when the predicted end is unconfirmed', () => {
-    expect(checkOnWake({ leader: true, ended: null, state: null, t: T0 })).toBe(true)
-    expect(checkOnWake({ leader: true, ended: null, state, t: expiresAt })).toBe(true)
+    expect(checkOnWake({ ...at(T0), state: null })).toBe(true)
+    expect(checkOnWake(at(expiresAt))).toBe(true)
   })
 
-  it('does not ask before the deadline, after a stated end, or in a follower', () => {
-    expect(checkOnWake({ leader: true, ended: null, state, t: T0 })).toBe(false)
-    expect(checkOnWake({ leader: true, ended: 'idle', state, t: expiresAt })).toBe(false)
-    expect(checkOnWake({ leader: false, ended: null, state: null, t: T0 })).toBe(false)
+  it('does not ask before the deadline, nor after a stated end (a follower never asks: the client checks)', () => {
+    expect(checkOnWake(at(T0))).toBe(false)
+    expect(checkOnWake({ ...at(expiresAt), ended: 'idle' })).toBe(false)
   })
 })
 

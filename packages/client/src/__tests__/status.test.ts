@@ -24,10 +24,10 @@ describe('statusAt (the status rule)', () => {
 })
 
 describe('snapshotAt', () => {
-  const input = { ...at(T0 + 55_000), switched: false, leader: true }
+  const input = { ...at(T0 + 55_000), switched: false }
 
   it('computes the time left from the deadline and the given instant', () => {
-    expect(snapshotAt(input)).toEqual({
+    expect(snapshotAt(input, true)).toEqual({
       status: 'warning',
       expiresAt: T0 + 60_000,
       remainingMs: 5_000,
@@ -41,20 +41,26 @@ describe('snapshotAt', () => {
       absoluteExpiresAt: T0 + 3_600_000,
       warnBefore: 10_000,
     })
-    expect(snapshotAt({ ...input, t: T0 + 70_000 })).toMatchObject({ remainingMs: 0, reason: 'idle' })
+    expect(snapshotAt({ ...input, t: T0 + 70_000 }, true)).toMatchObject({ remainingMs: 0, reason: 'idle' })
   })
 
   it('cannot extend when the absolute deadline rules, nor once expired', () => {
-    expect(snapshotAt({ ...input, state: stateAt({ expiresBy: 'absolute' }) }).canExtend).toBe(false)
-    expect(snapshotAt({ ...input, ended: 'logout' })).toMatchObject({ canExtend: false, reason: 'logout' })
+    expect(snapshotAt({ ...input, state: stateAt({ expiresBy: 'absolute' }) }, true).canExtend).toBe(false)
+    expect(snapshotAt({ ...input, ended: 'logout' }, true)).toMatchObject({
+      canExtend: false,
+      reason: 'logout',
+    })
   })
 
   it("shows another user's session as this tab's end, reason 'switched'", () => {
-    expect(snapshotAt({ ...input, switched: true })).toMatchObject({ status: 'expired', reason: 'switched' })
+    expect(snapshotAt({ ...input, switched: true }, true)).toMatchObject({
+      status: 'expired',
+      reason: 'switched',
+    })
   })
 
   it('shows nulls and the default warning before the first answer', () => {
-    expect(snapshotAt({ ...input, state: null, warnBefore: 60_000 })).toMatchObject({
+    expect(snapshotAt({ ...input, state: null, warnBefore: 60_000 }, true)).toMatchObject({
       status: 'unknown',
       expiresAt: null,
       remainingMs: null,
