@@ -1,9 +1,10 @@
-import { formatSessionHeader, PASSIVE_HEADER, SESSION_HEADER } from '@curfew/core'
+import { PASSIVE_HEADER, SESSION_HEADER } from '@curfew/core'
 import type { RequestMeta, SessionManager, ValidateResult } from '../types'
 import { cookieSettings, sessionCookie } from './cookie'
 import { readCredentials } from './credentials'
 import type { ResolvedHttpOptions } from './options'
 import { rejectionReply, unavailableReply } from './replies'
+import { sessionHeaderValue } from './requestView'
 import type { CurfewRequestState, HttpReply, HttpRequestInfo } from './types'
 
 const PASSIVE = PASSIVE_HEADER.toLowerCase()
@@ -96,7 +97,7 @@ export function acceptedHeaders(
     source: CurfewRequestState['source']
   },
 ): Array<[string, string]> {
-  const headers: Array<[string, string]> = [[SESSION_HEADER, formatSessionHeader(accepted.status)]]
+  const headers: Array<[string, string]> = [[SESSION_HEADER, sessionHeaderValue(accepted.status)]]
   if (accepted.token === undefined) return headers
   if (accepted.source === 'cookie') {
     const settings = cookieSettings(context.options, context.request)

@@ -1,9 +1,10 @@
 import type { SessionStatus } from '@curfew/core'
-import { formatSessionHeader, SESSION_HEADER } from '@curfew/core'
+import { SESSION_HEADER } from '@curfew/core'
 import type { CreateSessionInput, SessionInfo } from '../types'
 import type { ProtocolContext } from './authenticate'
 import { requestMeta } from './authenticate'
 import { cookieSettings, sessionCookie } from './cookie'
+import { sessionHeaderValue } from './requestView'
 
 /** What a sign-in produced: the session, its status, and the headers that set the cookie. */
 export interface SignInOutcome {
@@ -29,7 +30,7 @@ export async function startSession(
     status: created.status,
     headers: [
       ['Set-Cookie', sessionCookie({ settings, token: created.token, status: created.status })],
-      [SESSION_HEADER, formatSessionHeader(created.status)],
+      [SESSION_HEADER, sessionHeaderValue(created.status)],
       ['Cache-Control', 'no-store'],
     ],
   }

@@ -1,5 +1,5 @@
 import type { SessionStatus } from '@curfew/core'
-import { formatSessionHeader, SESSION_HEADER } from '@curfew/core'
+import { SESSION_HEADER } from '@curfew/core'
 import type { SessionRejection } from '../types'
 import type { ProtocolContext } from './authenticate'
 import { guarded, isReply, requestMeta, serverNow } from './authenticate'
@@ -8,6 +8,7 @@ import type { Credentials } from './credentials'
 import { readCredentials } from './credentials'
 import { isCrossSiteForgery } from './csrf'
 import { csrfReply, jsonReply, rejectionReply, unavailableReply } from './replies'
+import { sessionHeaderValue } from './requestView'
 import type { CsrfError, HttpReply } from './types'
 
 /** What ending the request's session came to: ended, nothing to end (and why), or a failure answer. */
@@ -51,7 +52,7 @@ export async function logoutReply(context: ProtocolContext, credentials: Credent
   const ending = await endRequestSession(context, credentials)
   if (ending.ended) {
     return jsonReply(200, ending.status, [
-      [SESSION_HEADER, formatSessionHeader(ending.status)],
+      [SESSION_HEADER, sessionHeaderValue(ending.status)],
       ['Set-Cookie', clearedCookie(settings)],
     ])
   }
@@ -110,7 +111,7 @@ export async function endSession(context: ProtocolContext): Promise<SignOutOutco
     if (ending.rejection.reason === 'store_unavailable') return refused(unavailableReply(serverNow(manager)))
     return { ok: true, status: null, headers }
   }
-  headers.push([SESSION_HEADER, formatSessionHeader(ending.status)])
+  headers.push([SESSION_HEADER, sessionHeaderValue(ending.status)])
   return { ok: true, status: ending.status, headers }
 }
 

@@ -1,5 +1,5 @@
 import express, { type Router } from 'express'
-import { type CurfewHttpOptions, readNodeBody, resolveHttpOptions } from '../../http'
+import { type CurfewHttpOptions, readNodeBody, resolveHttpOptions, withUrl } from '../../http'
 import type { OidcRelyingParty } from '../../oidc/relyingParty'
 import { handleOidcRoute, matchOidcRoute, OIDC_BODY_LIMIT } from '../../oidc/routes'
 import { applyHeaders, requestInfo } from './request'
@@ -35,7 +35,7 @@ export function oidcRoutes(rp: OidcRelyingParty, options: OidcRoutesOptions = {}
     const reply = await handleOidcRoute({
       rp,
       route: match.route,
-      request: { ...info, url: `${req.protocol}://${info.host ?? 'localhost'}${req.originalUrl}` },
+      request: withUrl(info, `${req.protocol}://${info.host ?? 'localhost'}${req.originalUrl}`),
       readBody: async () => {
         // express.urlencoded() mounted earlier has parsed the form already.
         if (req.body !== undefined && typeof req.body === 'object') {

@@ -1,4 +1,4 @@
-import { type CurfewHttpOptions, resolveHttpOptions } from '../../http'
+import { type CurfewHttpOptions, resolveHttpOptions, withUrl } from '../../http'
 import type { OidcRelyingParty } from '../../oidc/relyingParty'
 import { handleOidcRoute, matchOidcRoute, OIDC_BODY_LIMIT } from '../../oidc/routes'
 import { readWebBody, requestInfo, toHeaders } from './request'
@@ -39,7 +39,7 @@ export function createOidcHandler(
     const reply = await handleOidcRoute({
       rp,
       route: match.route,
-      request: { ...info, url: request.url },
+      request: withUrl(info, request.url),
       readBody: async () => {
         const read = await readWebBody(request, OIDC_BODY_LIMIT)
         return read.ok && 'text' in read ? read.text : undefined
