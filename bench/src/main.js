@@ -1,4 +1,4 @@
-// `pnpm bench [--quick] [--only=http,frameworks,gateway,store,tokens,scale,bundle,network,events,audit,oidc,live]`: every bench against
+// `pnpm bench [--quick] [--only=http,frameworks,gateway,store,cluster,tokens,scale,bundle,network,events,audit,oidc,live]`: every bench against
 // its anchor, measured in this run, printed as one table. See ../RESULTS.md for the latest full run.
 import { cpus, loadavg } from 'node:os'
 import { quick, wanted } from './lib/args.js'
@@ -38,6 +38,7 @@ try {
   await section('frameworks', async () => (await import('./http/run.js')).runFrameworks)
   await section('gateway', async () => (await import('./gateway/run.js')).runGateway)
   await section('store', async () => (await import('./store.js')).runStore)
+  await section('cluster', async () => (await import('./cluster.js')).runCluster)
   await section('tokens', async () => (await import('./tokens.js')).runTokens)
   await section('scale', async () => (await import('./scale/run.js')).runScale)
   await section('bundle', async () => (await import('./browser/bundle.js')).runBundle)

@@ -1,16 +1,25 @@
-// Store checks in-process: manager.validate(token, { activity: true }) on MemoryStore and RedisStore at
-// concurrency 1 and 64, next to a raw GET of one key through the same Redis client (the floor for one
-// round trip), with node-redis v5 and with ioredis v5. Counts Redis commands per check with MONITOR and
-// INFO commandstats.
+// Store checks in-process, each against a raw GET of a value as big as the session record through the
+// same Redis client (the floor of one round trip), at concurrency 1 and 64, with node-redis v5 and
+// ioredis v5:
+//   - checks that write nothing (the common case): a passive check, and activity inside touchInterval —
+//     target ≥ 0.9× GET;
+//   - the write path: activity recorded on every check (touchInterval 0), shown separately;
+// plus MemoryStore and an EVALSHA that only GETs, for scale. Counts Redis commands per check with
+// MONITOR and INFO commandstats.
+import { loadavg } from 'node:os'
 import { createSessionManager, MemoryStore, RedisStore } from '@curfew/server'
 import { Redis } from 'ioredis'
-import { commandCalls, deletePrefix, uniquePrefix } from './lib/redis.js'
+import { commandCalls, deletePrefix, infoNumber, uniquePrefix } from './lib/redis.js'
 import { alternate, fmt, median, throughput } from './lib/stats.js'
 
-const policy = { idleTimeout: '15m', absoluteTimeout: '12h' }
+/** No-write checks: touchInterval far longer than the run, so activity is inside it. */
+const reading = { idleTimeout: '15m', absoluteTimeout: '12h', touchInterval: '5m' }
+/** The write path: every activity is recorded. */
+const writing = { idleTimeout: '15m', absoluteTimeout: '12h', touchInterval: 0 }
+const TARGET = 0.9
 
 /** An ioredis v5 client with the options @curfew/server's README recommends, once it is ready. */
-async function ioredis(url) {
+export async function ioredis(url) {
   const io = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -23,134 +32,194 @@ async function ioredis(url) {
   return io
 }
 
+/** Three managers on one client (passive / activity inside touchInterval / activity written). */
+async function checksOn(client, prefix, subject) {
+  const reader = createSessionManager({ policy: reading, store: new RedisStore({ client, prefix }) })
+  const writer = createSessionManager({ policy: writing, store: new RedisStore({ client, prefix }) })
+  const readToken = (await reader.create({ subject: `${subject}-r` })).token
+  const writeToken = (await writer.create({ subject: `${subject}-w` })).token
+  return {
+    passive: () => reader.validate(readToken),
+    activity: () => reader.validate(readToken, { activity: true }),
+    touch: () => writer.validate(writeToken, { activity: true }),
+    close: async () => {
+      await reader.close()
+      await writer.close()
+    },
+  }
+}
+
+/** Redis's own CPU time so far (µs), from INFO cpu. */
+async function redisCpu(client) {
+  const [user, sys] = await Promise.all([
+    infoNumber(client, 'cpu', 'used_cpu_user'),
+    infoNumber(client, 'cpu', 'used_cpu_sys'),
+  ])
+  return (user + sys) * 1e6
+}
+
+/**
+ * Throughput of `op`, and the CPU it cost per operation on both sides: this process (`cpuUsage`) and
+ * the private redis-server (INFO cpu), which serves nobody else. On a machine shared with other jobs
+ * throughput swings with their load; CPU per operation hardly does, so its ratio is the steadier one.
+ */
+async function measure({ op, concurrency, ms, client }) {
+  const redisBefore = await redisCpu(client)
+  const cpuBefore = process.cpuUsage()
+  const t0 = performance.now()
+  const rate = await throughput({ op, concurrency, ms })
+  const elapsed = performance.now() - t0
+  const cpu = process.cpuUsage(cpuBefore)
+  const redisUs = (await redisCpu(client)) - redisBefore
+  const ops = (rate * elapsed) / 1000
+  return { rate, nodeUs: (cpu.user + cpu.system) / ops, redisUs: redisUs / ops }
+}
+
+/** Commands one client sends for `checks` calls of `op` (MONITOR), and what Redis ran (commandstats). */
+async function countCommands(client, prefix, op, checks) {
+  const monitor = client.duplicate()
+  monitor.on('error', () => {})
+  await monitor.connect()
+  const sent = {}
+  await monitor.monitor((line) => {
+    if (!line.includes(prefix) && !line.includes(' lua]') && !/"(eval(sha)?|time)"/i.test(line)) return
+    const command = /\] "([^"]+)"/.exec(line)?.[1]?.toLowerCase()
+    if (!command) return
+    const key = line.includes(' lua]') ? `${command} (in script)` : command
+    sent[key] = (sent[key] ?? 0) + 1
+  })
+  const before = await commandCalls(client)
+  for (let i = 0; i < checks; i++) await op()
+  const after = await commandCalls(client)
+  await client.ping() // MONITOR lines arrive in order: the PING's answer comes after all of them
+  await monitor.destroy()
+  const stats = Object.entries(after)
+    .map(([cmd, calls]) => [cmd, calls - (before[cmd] ?? 0) - (cmd === 'info' ? 1 : 0)])
+    .filter(([cmd, calls]) => calls > 0 && cmd !== 'ping')
+  const roundTrips = Object.entries(sent)
+    .filter(([cmd]) => !cmd.endsWith('(in script)'))
+    .reduce((sum, [, calls]) => sum + calls, 0)
+  return { sent, stats, perCheck: roundTrips / checks }
+}
+
 export async function runStore({ quick, client, redis: server }) {
   const prefix = uniquePrefix('store')
+  const loadAtStart = loadavg()
   const io = await ioredis(server.url)
-  const memory = createSessionManager({ policy, store: new MemoryStore() })
-  const redis = createSessionManager({ policy, store: new RedisStore({ client, prefix }) })
-  const redisIo = createSessionManager({ policy, store: new RedisStore({ client: io, prefix }) })
+  const memory = createSessionManager({ policy: writing, store: new MemoryStore() })
+  const memToken = (await memory.create({ subject: 'user-m' })).token
+  const nodeChecks = await checksOn(client, prefix, 'node')
+  const ioChecks = await checksOn(io, prefix, 'io')
   try {
-    const memToken = (await memory.create({ subject: 'user-1' })).token
-    const redisToken = (await redis.create({ subject: 'user-1' })).token
-    const ioToken = (await redisIo.create({ subject: 'user-2' })).token
     const rawKey = `${prefix}raw`
-    // The raw GET reads a value as big as the session record itself (a copy of it).
-    const [recordKey] = await client.keys(`${prefix}s:*`)
+    // The raw GET reads a value as big as a session record (a copy of one).
+    const [recordKey] = await client.keys(`${prefix}*:s:*`)
     await client.set(rawKey, await client.get(recordKey))
 
-    // Round trips per check: MONITOR on a second connection sees every command a client sends, and marks
-    // the ones a Lua script runs inside Redis as `[0 lua]`; INFO commandstats counts both kinds.
-    const checks = 1000
-    for (let i = 0; i < 10; i++) await redis.validate(redisToken, { activity: true })
-    const monitor = client.duplicate()
-    monitor.on('error', () => {})
-    await monitor.connect()
-    const sent = {}
-    await monitor.monitor((line) => {
-      if (!line.includes(prefix) && !line.includes(' lua]') && !/"eval(sha)?"/.test(line)) return
-      const command = /\] "([^"]+)"/.exec(line)?.[1]?.toLowerCase()
-      if (!command) return
-      const key = line.includes(' lua]') ? `${command} (in script)` : command
-      sent[key] = (sent[key] ?? 0) + 1
-    })
-    const before = await commandCalls(client)
-    for (let i = 0; i < checks; i++) {
-      const result = await redis.validate(redisToken, { activity: true })
-      if (!result.ok) throw new Error(`redis validate failed: ${result.reason}`)
+    // Round trips per check, for each kind of check (after a warm-up that loads the script).
+    const counted = {}
+    for (const kind of ['passive', 'activity', 'touch']) {
+      for (const checks of [nodeChecks, ioChecks]) {
+        for (let i = 0; i < 10; i++) {
+          const result = await checks[kind]()
+          if (!result.ok) throw new Error(`${kind} validate failed: ${result.reason}`)
+        }
+      }
+      counted[kind] = await countCommands(client, prefix, nodeChecks[kind], 1000)
     }
-    const after = await commandCalls(client)
-    await client.ping() // MONITOR lines arrive in order: the PING's answer comes after all of them
-    await monitor.destroy()
-    const stats = Object.entries(after)
-      .map(([cmd, calls]) => [cmd, calls - (before[cmd] ?? 0) - (cmd === 'info' ? 1 : 0)])
-      .filter(([, calls]) => calls > 0)
-    const roundTrips = Object.entries(sent)
-      .filter(([cmd]) => !cmd.endsWith('(in script)'))
-      .reduce((sum, [, calls]) => sum + calls, 0)
-    const commandsPerCheck = roundTrips / checks
 
     // The floor of any one-round-trip atomic design: a Lua script that only GETs the key.
     const floorSha = await client.scriptLoad("return redis.call('GET', KEYS[1])")
     const ops = {
-      memory: () => memory.validate(memToken, { activity: true }),
-      redis: () => redis.validate(redisToken, { activity: true }),
       get: () => client.get(rawKey),
       script: () => client.evalSha(floorSha, { keys: [rawKey] }),
-      ioRedis: () => redisIo.validate(ioToken, { activity: true }),
+      memory: () => memory.validate(memToken, { activity: true }),
+      passive: nodeChecks.passive,
+      activity: nodeChecks.activity,
+      touch: nodeChecks.touch,
       ioGet: () => io.get(rawKey),
+      ioPassive: ioChecks.passive,
+      ioActivity: ioChecks.activity,
+      ioTouch: ioChecks.touch,
     }
     const ms = quick ? 400 : 1200
     const rows = []
     const summary = {}
+    const row = (name, value, ratio, extra = {}) =>
+      rows.push({ section: 'Store', name, value, ratio, ...extra })
     for (const concurrency of [1, 64]) {
       for (const op of Object.values(ops)) await throughput({ op, concurrency, ms: 300 })
       const results = await alternate({
         rounds: quick ? 3 : 4,
         variants: Object.keys(ops),
-        run: (name) => throughput({ op: ops[name], concurrency, ms }),
+        run: (name) => measure({ op: ops[name], concurrency, ms, client }),
       })
-      const m = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, median(v)]))
-      summary[concurrency] = m
-      rows.push(
-        {
-          section: 'Store',
-          name: `raw Redis GET (node-redis), concurrency ${concurrency}`,
-          value: `${fmt.int(m.get)} ops/s`,
-          ratio: '1.00× GET',
-        },
-        {
-          section: 'Store',
-          name: `EVALSHA of a script that only GETs, concurrency ${concurrency}`,
-          value: `${fmt.int(m.script)} ops/s`,
-          ratio: `${fmt.x(m.script / m.get)} GET`,
-        },
-        {
-          section: 'Store',
-          name: `Curfew MemoryStore validate, concurrency ${concurrency}`,
-          value: `${fmt.int(m.memory)} ops/s`,
-          ratio: `${fmt.x(m.memory / m.get)} GET`,
-        },
-        {
-          section: 'Store',
-          name: `Curfew RedisStore validate (node-redis), concurrency ${concurrency}`,
-          value: `${fmt.int(m.redis)} ops/s`,
-          ratio: fmt.x(m.redis / m.get),
-          target: '≥ 0.85× GET',
-          met: m.redis / m.get >= 0.85,
-        },
-        {
-          section: 'Store',
-          name: `raw Redis GET (ioredis), concurrency ${concurrency}`,
-          value: `${fmt.int(m.ioGet)} ops/s`,
-          ratio: '1.00× GET',
-        },
-        {
-          section: 'Store',
-          name: `Curfew RedisStore validate (ioredis), concurrency ${concurrency}`,
-          value: `${fmt.int(m.ioRedis)} ops/s`,
-          ratio: fmt.x(m.ioRedis / m.ioGet),
-          target: '≥ 0.85× GET',
-          met: m.ioRedis / m.ioGet >= 0.85,
-        },
-      )
+      const m = {}
+      const cost = {}
+      for (const [name, runs] of Object.entries(results)) {
+        m[name] = median(runs.map((r) => r.rate))
+        cost[name] = { node: median(runs.map((r) => r.nodeUs)), redis: median(runs.map((r) => r.redisUs)) }
+      }
+      summary[concurrency] = { rate: m, cost }
+      const c = `concurrency ${concurrency}`
+      const value = (name, unit = 'ops/s') =>
+        `${fmt.int(m[name])} ${unit}; CPU/op Node ${fmt.us(cost[name].node)} + Redis ${fmt.us(cost[name].redis)}`
+      const total = (name) => cost[name].node + cost[name].redis
+      // "r× GET" by throughput, and in brackets by total CPU per operation (GET's / the check's).
+      const ratio = (name, get) => `${fmt.x(m[name] / m[get])} (CPU ${fmt.x(total(get) / total(name))})`
+      row(`raw Redis GET (node-redis), ${c}`, value('get'), '1.00× GET')
+      row(`EVALSHA of a script that only GETs, ${c}`, value('script'), `${ratio('script', 'get')} GET`)
+      row(`Curfew MemoryStore validate, ${c}`, value('memory'), `${ratio('memory', 'get')} GET`)
+      for (const [library, get, passive, activity, touch] of [
+        ['node-redis', 'get', 'passive', 'activity', 'touch'],
+        ['ioredis', 'ioGet', 'ioPassive', 'ioActivity', 'ioTouch'],
+      ]) {
+        if (library === 'ioredis') row(`raw Redis GET (ioredis), ${c}`, value(get), '1.00× GET')
+        row(`RedisStore validate, passive (${library}), ${c}`, value(passive), ratio(passive, get), {
+          target: `≥ ${TARGET}× GET`,
+          met: m[passive] / m[get] >= TARGET,
+        })
+        row(
+          `RedisStore validate, activity inside touchInterval (${library}), ${c}`,
+          value(activity),
+          ratio(activity, get),
+          { target: `≥ ${TARGET}× GET`, met: m[activity] / m[get] >= TARGET },
+        )
+        row(
+          `RedisStore validate, write path: activity recorded (${library}), ${c}`,
+          value(touch),
+          `${ratio(touch, get)} GET`,
+        )
+      }
     }
-    rows.push({
-      section: 'Store',
-      name: 'Redis commands sent per check (MONITOR; INFO commandstats)',
-      value:
+    for (const [kind, label] of [
+      ['passive', 'passive'],
+      ['activity', 'activity inside touchInterval'],
+      ['touch', 'activity recorded'],
+    ]) {
+      const { sent, stats, perCheck } = counted[kind]
+      row(
+        `Redis commands sent per check, ${label} (MONITOR; INFO commandstats)`,
         `${Object.entries(sent)
           .map(([cmd, calls]) => `${cmd} ${calls}`)
-          .join(', ')} / ${checks} checks; ` +
-        `commandstats ${stats.map(([cmd, calls]) => `${cmd} ${calls}`).join(', ')}`,
-      ratio: commandsPerCheck.toFixed(3),
-      target: '= 1',
-      met: commandsPerCheck === 1,
-    })
-    return { summary: { ...summary, commandsPerCheck, sent, stats }, rows }
+          .join(
+            ', ',
+          )} / 1000 checks; commandstats ${stats.map(([cmd, calls]) => `${cmd} ${calls}`).join(', ')}`,
+        perCheck.toFixed(3),
+        { target: '= 1', met: perCheck === 1 },
+      )
+    }
+    const load = (l) => l.map((x) => x.toFixed(2)).join(' ')
+    row(
+      'load average (1/5/15 min) during this section',
+      `start ${load(loadAtStart)}, end ${load(loadavg())}`,
+      '',
+    )
+    return { summary: { ...summary, counted }, rows }
   } finally {
     await memory.close()
-    await redis.close()
-    await redisIo.close()
+    await nodeChecks.close()
+    await ioChecks.close()
     io.disconnect()
     await deletePrefix(client, prefix)
   }
