@@ -6,6 +6,7 @@ import { launchChromium, quiesce } from '@curfew/testing'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { createDemoApp } from '../server/app'
 import { readConfig } from '../server/config'
+import { startDemoIdp } from '../server/idp'
 
 export const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url))
 /** Where the server's clock starts; the browser context's clock is paused at the same instant. */
@@ -47,6 +48,41 @@ export async function startDemo(env: { idle: string; absolute: string; warn: str
 }
 
 export type Demo = Awaited<ReturnType<typeof startDemo>>
+
+/**
+ * The demo with its dev OpenID Provider, as `pnpm demo` starts them, on real clocks (the IdP signs its
+ * tokens with the real time, and the demo judges them by its own).
+ */
+export async function startDemoWithIdp(env: { idle: string; absolute: string; warn: string; idp: string }) {
+  const config = readConfig(
+    {
+      CURFEW_IDLE_TIMEOUT: env.idle,
+      CURFEW_ABSOLUTE_TIMEOUT: env.absolute,
+      CURFEW_WARN_BEFORE: env.warn,
+      CURFEW_DEMO_IDP_SESSION: env.idp,
+    },
+    fileURLToPath(new URL('../dist/web', import.meta.url)),
+  )
+  const demo = createDemoApp({ config, instance: 'e2e' })
+  const server: Server = await new Promise((resolve) => {
+    const s = demo.app.listen(0, '127.0.0.1', () => resolve(s))
+  })
+  server.on('upgrade', demo.upgrade)
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const idp = await startDemoIdp({ demo, origin: url, sessionLifetime: config.idpSessionLifetime })
+  return {
+    url,
+    demo,
+    idp,
+    async close() {
+      demo.feed.close()
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await idp.close()
+      await demo.close()
+    },
+  }
+}
 
 /** A browser window: one cookie jar, one clock paused at the server's time, fetches counted. */
 export async function newWindow(browser: Browser, demo: Demo): Promise<BrowserContext> {

@@ -18,6 +18,10 @@ await esbuild({
   sourcemap: true,
   conditions: ['@curfew/source'],
   external: ['express', 'redis', 'ioredis', 'jose', 'fastify', '@opentelemetry/api', 'ws'],
+  // oidc-provider's dependencies (koa, …) are CommonJS and require Node built-ins at run time.
+  banner: {
+    js: "import { createRequire as __demoCreateRequire } from 'node:module'; const require = __demoCreateRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 })
 console.log('demo built: dist/web (frontend), dist/server.js (backend)')

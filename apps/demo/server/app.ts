@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { definePolicy, policyFingerprint, presets } from '@curfew/core'
 import { createSessionManager, type SessionManager, type SessionStore } from '@curfew/server'
-import { sessionMiddleware, sessionRoutes, signIn, signOut } from '@curfew/server/express'
-import express, { type Express } from 'express'
+import { oidcRoutes, sessionMiddleware, sessionRoutes, signIn, signOut } from '@curfew/server/express'
+import type { OidcRelyingParty, OidcSessionLinks } from '@curfew/server/oidc'
+import express, { type Express, type Router } from 'express'
 import { AuditFeed } from './auditFeed'
 import type { DemoConfig } from './config'
 import { createLiveFeed } from './live'
@@ -14,7 +15,21 @@ export interface DemoApp {
   feed: AuditFeed
   /** `server.on('upgrade', demo.upgrade)`: the live feed WebSocket at `/api/live`. */
   upgrade: ReturnType<typeof createLiveFeed>['upgrade']
+  /**
+   * Turns on sign-in through an OpenID Provider (`/auth/*`), once the demo's own URL is known (the IdP
+   * must know the callback URL, the demo the IdP's issuer).
+   */
+  attachIdp(idp: DemoIdp): void
   close: () => Promise<void>
+}
+
+/** What the demo needs of its identity provider (see `startDemoIdp`). */
+export interface DemoIdp {
+  rp: OidcRelyingParty
+  links: OidcSessionLinks
+  issuer: string
+  /** The IdP's end-session URL: ends the IdP session, whose back-channel logout ends ours. */
+  signOutEverywhere: string
 }
 
 export interface DemoAppOptions {
@@ -38,6 +53,8 @@ const TIERS = [
 export function createDemoApp(options: DemoAppOptions): DemoApp {
   const { config } = options
   const feed = new AuditFeed()
+  // Subjects seen by this process, for the admin list (the store indexes sessions by subject).
+  const subjects = new Set<string>()
   const demoPolicy = definePolicy({
     name: 'default',
     idleTimeout: config.idleTimeout,
@@ -50,23 +67,40 @@ export function createDemoApp(options: DemoAppOptions): DemoApp {
       ...Object.fromEntries(TIERS.map((t) => [t.name, t.policy])),
     },
     ...(options.store ? { store: options.store } : {}),
-    audit: feed.push,
+    audit: (event) => {
+      // Every session, however it started (name-only or through the IdP), shows in the admin list.
+      if (event.type === 'session.created' && event.subject) subjects.add(event.subject)
+      feed.push(event)
+    },
     ...(options.now ? { now: options.now } : {}),
   })
   const live = createLiveFeed(manager)
-  // Subjects seen by this process, for the admin list (the store indexes sessions by subject).
-  const subjects = new Set<string>()
+  let idp: { settings: DemoIdp; routes: Router } | undefined
 
   const app = express()
   app.disable('x-powered-by')
   app.use(express.json({ limit: '4kb' }))
 
   app.use('/session', sessionRoutes(manager))
+  // Sign-in through the dev IdP: GET /auth/login, /auth/callback, POST /auth/backchannel-logout, /auth/logout.
+  app.use('/auth', (req, res, next) => {
+    if (idp) idp.routes(req, res, next)
+    else next()
+  })
+  // Whether this session came from the IdP (so the page offers "Sign out everywhere at the IdP").
+  app.get('/api/idp/session', sessionMiddleware(manager, { passive: true }), async (req, res) => {
+    const link = idp && req.session ? await idp.settings.links.get(req.session.handle) : undefined
+    res.json({
+      linked: link !== undefined,
+      ...(link ? { signOutEverywhere: idp?.settings.signOutEverywhere } : {}),
+    })
+  })
 
   app.get('/api/config', (_req, res) => {
     res.json({
       store: options.storeLabel ?? 'memory',
       instance: options.instance ?? `pid ${process.pid}`,
+      idp: idp ? { issuer: idp.settings.issuer } : null,
       policies: [
         { name: 'default', label: 'Demo (from env)', policy: demoPolicy },
         ...TIERS.map((t) => ({ name: t.name, label: t.label, policy: t.policy })),
@@ -95,7 +129,6 @@ export function createDemoApp(options: DemoAppOptions): DemoApp {
       res.status(400).json({ error: 'unknown_policy', message: `Unknown policy "${policy}"` })
       return
     }
-    subjects.add(username)
     try {
       res.json(await signIn(res, manager, { subject: username, policy }))
     } catch (error) {
@@ -127,8 +160,9 @@ export function createDemoApp(options: DemoAppOptions): DemoApp {
         handle: s.handle,
         subject: s.subject,
         policy: s.policy,
-        idleExpiresAt: Math.min(s.lastActivityAt + policy.idleTimeout, s.authTime + policy.absoluteTimeout),
-        absoluteExpiresAt: s.authTime + policy.absoluteTimeout,
+        // A session started through the IdP is also capped by the IdP session's lifetime (notAfter).
+        idleExpiresAt: Math.min(s.lastActivityAt + policy.idleTimeout, absoluteOf(s, policy)),
+        absoluteExpiresAt: absoluteOf(s, policy),
         serverTime,
       }
     })
@@ -161,10 +195,20 @@ export function createDemoApp(options: DemoAppOptions): DemoApp {
     manager,
     feed,
     upgrade: live.upgrade,
+    attachIdp(settings) {
+      idp = { settings, routes: oidcRoutes(settings.rp) }
+    },
     close: async () => {
       live.close()
       feed.close()
       await manager.close()
     },
   }
+}
+
+function absoluteOf(
+  session: { authTime: number; notAfter?: number },
+  policy: { absoluteTimeout: number },
+): number {
+  return Math.min(session.authTime + policy.absoluteTimeout, session.notAfter ?? Number.POSITIVE_INFINITY)
 }

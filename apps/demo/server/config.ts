@@ -8,6 +8,12 @@ export interface DemoConfig {
   absoluteTimeout: number
   warnBefore: number
   redisUrl: string | undefined
+  /** Start the dev OpenID Provider next to the demo (`CURFEW_DEMO_IDP=off` to leave it out). */
+  idp: boolean
+  /** Port of the dev IdP on 127.0.0.1; 0 = any free port. */
+  idpPort: number
+  /** How long the dev IdP keeps its sessions; also each IdP-started session's cap (`notAfter`). */
+  idpSessionLifetime: number
   /** Folder with the built frontend. */
   staticDir: string
 }
@@ -20,6 +26,9 @@ export function readConfig(env: NodeJS.ProcessEnv, staticDir: string): DemoConfi
     absoluteTimeout: parseDuration(env.CURFEW_ABSOLUTE_TIMEOUT ?? '10m'),
     warnBefore: parseDuration(env.CURFEW_WARN_BEFORE ?? '30s'),
     redisUrl: env.REDIS_URL || undefined,
+    idp: env.CURFEW_DEMO_IDP !== 'off',
+    idpPort: env.CURFEW_DEMO_IDP_PORT === undefined ? 0 : Number(env.CURFEW_DEMO_IDP_PORT),
+    idpSessionLifetime: parseDuration(env.CURFEW_DEMO_IDP_SESSION ?? '8m'),
     staticDir,
   }
 }

@@ -11,6 +11,8 @@ const ENDED: Record<string, string> = {
   revoked: 'An administrator ended your session.',
   logout: 'You signed out.',
   reuse_detected: 'Your session was ended because its token was reused.',
+  idp_logout: 'You signed out at the identity provider, which ended this session (back-channel logout).',
+  idp_session_ended: 'Your session at the identity provider has ended.',
 }
 
 export function App({ client }: { client: SessionClient }) {

@@ -1,6 +1,6 @@
 import type { SessionClient } from '@curfew/client'
 import { SessionTimeoutDialog, useSessionTimeout } from '@curfew/react'
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { AdminPanel } from './AdminPanel'
 import { AuditLog } from './AuditLog'
 import { type DemoConfig, formatMs } from './api'
@@ -11,6 +11,7 @@ export function Dashboard({ client }: { client: SessionClient; config: DemoConfi
   const snapshot = useSessionTimeout()
   const now = useServerClock(snapshot)
   const [me, setMe] = useState<string | null>(null)
+  const idp = useIdpSession(client, snapshot.session)
 
   async function doSomething() {
     const response = await client.fetch('/api/me', { credentials: 'same-origin' })
@@ -52,6 +53,13 @@ export function Dashboard({ client }: { client: SessionClient; config: DemoConfi
           <button type="button" onClick={() => client.logout()}>
             Sign out
           </button>
+          {idp ? (
+            // The IdP ends its session and tells every app of it over the back channel: this session ends
+            // with reason idp_logout, in every tab, live — nothing here revokes it first.
+            <a className="button" href={idp.signOutEverywhere}>
+              Sign out everywhere at the IdP
+            </a>
+          ) : null}
         </div>
         {me ? <pre className="me">{me}</pre> : null}
       </section>
@@ -61,4 +69,26 @@ export function Dashboard({ client }: { client: SessionClient; config: DemoConfi
       <SessionTimeoutDialog />
     </div>
   )
+}
+
+/** Whether this session came from the dev IdP (a passive check: it never extends the session). */
+function useIdpSession(client: SessionClient, session: string | null): { signOutEverywhere: string } | null {
+  const [idp, setIdp] = useState<{ signOutEverywhere: string } | null>(null)
+  useEffect(() => {
+    if (session === null) return
+    let current = true
+    client
+      .fetch('/api/idp/session', { headers: { 'Curfew-Passive': '1' } })
+      .then((response) => (response.ok ? response.json() : null))
+      .then(
+        (body: { linked: boolean; signOutEverywhere?: string } | null) => {
+          if (current) setIdp(body?.signOutEverywhere ? { signOutEverywhere: body.signOutEverywhere } : null)
+        },
+        () => undefined,
+      )
+    return () => {
+      current = false
+    }
+  }, [client, session])
+  return idp
 }

@@ -79,6 +79,16 @@ export function SignIn({
         <button type="submit">Sign in</button>
         {error ? <p role="alert">{error}</p> : null}
       </form>
+      {config?.idp ? (
+        <p className="idp-signin">
+          Or{' '}
+          <a className="button" href="/auth/login?returnTo=/">
+            Sign in through the identity provider
+          </a>{' '}
+          (a real OpenID Provider at {config.idp.issuer}, started by the demo: any name, no password; the
+          session gets the demo policy, capped at the IdP session's lifetime).
+        </p>
+      ) : null}
     </section>
   )
 }

@@ -25,6 +25,8 @@ export interface DemoConfig {
   store: 'memory' | 'redis'
   instance: string
   policies: DemoPolicy[]
+  /** The dev OpenID Provider, when the demo started one. */
+  idp: { issuer: string } | null
 }
 
 export function formatMs(ms: number | null | undefined): string {
