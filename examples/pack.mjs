@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url'
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..')
 const out = join(here, '.packs')
-export const PACKAGES = ['core', 'client', 'react', 'server']
+export const PACKAGES = ['core', 'client', 'react', 'server', 'gateway']
 
 export function packAll({ build = true } = {}) {
   if (build) {

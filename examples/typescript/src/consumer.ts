@@ -2,11 +2,16 @@
 // resolution, with skipLibCheck off: every declaration file it reaches must type-check.
 import { createSessionClient } from '@curfew/client'
 import { definePolicy, presets } from '@curfew/core'
+import { createGateway, parseConfig } from '@curfew/gateway'
 import { SessionTimeoutDialog, SessionTimeoutProvider, useSessionTimeout } from '@curfew/react'
 import { createSessionManager, type SessionInfo, verifyAccessToken } from '@curfew/server'
 import { sessionMiddleware, sessionRoutes, signIn } from '@curfew/server/express'
+import { fastifyCurfew } from '@curfew/server/fastify'
 import { createSessionHandler } from '@curfew/server/fetch'
 import { createOidcRelyingParty, MemoryOidcSessionLinks } from '@curfew/server/oidc'
+import { socketSessionMiddleware } from '@curfew/server/socket.io'
+import { endStreamAtSessionEnd } from '@curfew/server/sse'
+import { authenticateUpgrade, closeAtSessionEnd } from '@curfew/server/ws'
 import express from 'express'
 import { Hono } from 'hono'
 
@@ -37,6 +42,13 @@ hono.use('/api/*', async (c, next) => {
 hono.get('/api/me', (c) => c.json({ subject: c.get('session').subject }))
 
 export const checks = [
+  fastifyCurfew,
+  socketSessionMiddleware,
+  endStreamAtSessionEnd,
+  authenticateUpgrade,
+  closeAtSessionEnd,
+  createGateway,
+  parseConfig,
   verifyAccessToken('jwt', { secret: 'secret', issuer: 'https://app.example' }),
   createSessionClient({ endpoint: '/session' }),
   SessionTimeoutDialog,

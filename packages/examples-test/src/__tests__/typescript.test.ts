@@ -8,7 +8,10 @@ import { step } from '../timing'
 const dir = exampleDir('typescript')
 
 describe('examples/typescript', () => {
-  it('compiles CommonJS (node16) and ESM (node16, bundler) consumers with skipLibCheck off on TypeScript 5.9 and 7', async () => {
+  // Six tsc runs over every entry point with skipLibCheck off: minutes when pnpm test shares the cores.
+  it('compiles CommonJS (node16) and ESM (node16, bundler) consumers with skipLibCheck off on TypeScript 5.9 and 7', {
+    timeout: 900_000,
+  }, async () => {
     await step('typescript: npm install', () => installExample(dir))
     const result = await step('typescript: consumer matrix', () =>
       promisify(execFile)(process.execPath, ['check.mjs'], { cwd: dir }).catch(
