@@ -49,10 +49,31 @@ describe('checkCompliance', () => {
     expect(results.map((r) => r.status)).toEqual(['warn', 'warn', 'warn'])
   })
 
-  it('fails an unknown rule instead of ignoring it', () => {
-    const [result] = checkCompliance(presets.pciDss4, ['pci-dss-3'])
-    expect(result?.status).toBe('fail')
-    expect(result?.summary).toContain('unknown rule')
+  it('fails an unknown rule instead of ignoring it, naming the rules it knows', () => {
+    expect(checkCompliance(presets.pciDss4, ['pci-dss-3'])).toEqual([
+      {
+        rule: 'pci-dss-3',
+        status: 'fail',
+        clause: 'unknown rule',
+        checks: [],
+        summary:
+          'unknown rule "pci-dss-3"; known: pci-dss-4, nist-aal2, nist-aal3, hipaa, owasp-high-value, owasp-low-risk',
+      },
+    ])
+  })
+
+  it('names the clause of each standard it checks', () => {
+    const clauses = Object.fromEntries(
+      checkCompliance(presets.pciDss4, complianceRules).map((r) => [r.rule, r.clause]),
+    )
+    expect(clauses).toEqual({
+      'pci-dss-4': expect.stringContaining('PCI DSS v4.0 req. 8.2.8'),
+      'nist-aal2': expect.stringContaining('NIST SP 800-63B-4 §2.2.3 (AAL2'),
+      'nist-aal3': expect.stringContaining('NIST SP 800-63B-4 §2.3.3 (AAL3'),
+      hipaa: expect.stringContaining('HIPAA §164.312(a)(2)(iii)'),
+      'owasp-high-value': expect.stringContaining('OWASP Session Management Cheat Sheet (high-value'),
+      'owasp-low-risk': expect.stringContaining('OWASP Session Management Cheat Sheet (low-risk'),
+    })
   })
 
   it('lists every rule it knows', () => {

@@ -10,6 +10,7 @@ describe('parseDuration', () => {
     ['12h', 43_200_000],
     ['7d', 604_800_000],
     ['1.5h', 5_400_000],
+    ['1.25h', 4_500_000],
     ['0s', 0],
     [500, 500],
     [0, 0],
@@ -47,6 +48,16 @@ describe('parseDuration', () => {
       expect(() => parseDuration(input)).toThrow(expect.objectContaining({ code: 'invalid_duration' }))
     },
   )
+
+  it('shows the input in the message: strings quoted and cut at 40 characters, anything else as text', () => {
+    expect(() => parseDuration(`${'x'.repeat(40)}yz`)).toThrow(
+      `Invalid duration "${'x'.repeat(40)}": use a positive`,
+    )
+    expect(() => parseDuration(-1)).toThrow(/^Invalid duration -1: use a positive number of milliseconds/)
+    expect(() => parseDuration(true as never)).toThrow(/^Invalid duration true: /)
+    // A value String() cannot show (no prototype) is named by its type.
+    expect(() => parseDuration(Object.create(null))).toThrow(/^Invalid duration object: /)
+  })
 
   it.each([null, undefined, {}, [], true, Symbol('x')])('rejects the non-duration %s', (input) => {
     expect(() => parseDuration(input as never)).toThrow(expect.objectContaining({ code: 'invalid_duration' }))

@@ -14,9 +14,10 @@ const header: SessionHeader = {
 
 describe('session header', () => {
   it('round-trips through format and parse', () => {
-    expect(parseSessionHeader(formatSessionHeader(header))).toEqual(header)
+    // Strict: an active header carries no `reason` key at all, not `reason: undefined`.
+    expect(parseSessionHeader(formatSessionHeader(header))).toStrictEqual(header)
     const expired = { ...header, state: 'expired' as const, reason: 'idle' as const }
-    expect(parseSessionHeader(formatSessionHeader(expired))).toEqual(expired)
+    expect(parseSessionHeader(formatSessionHeader(expired))).toStrictEqual(expired)
   })
 
   it.each([
@@ -36,6 +37,18 @@ describe('session header', () => {
     'v=1; s=active; t=99999999999999999999; e=2; i=3; a=4; b=idle; h=x',
     `v=1; s=active; t=1; e=2; i=3; a=4; b=idle; h=${'x'.repeat(600)}`,
     'v=1;; s=active',
+    // each required time missing from an otherwise valid header
+    'v=1; s=active; e=2; i=3; a=4; b=idle; h=x',
+    'v=1; s=active; t=1; i=3; a=4; b=idle; h=x',
+    'v=1; s=active; t=1; e=2; a=4; b=idle; h=x',
+    'v=1; s=active; t=1; e=2; i=3; b=idle; h=x',
+    // a part that is not key=value, or has no key
+    'v=1; s=active; t=1; e=2; i=3; a=4; b=idle; h=x; flag',
+    'v=1; s=active; t=1; e=2; i=3; a=4; b=idle; h=x;=y',
+    // a handle only partly made of word characters, or too long
+    'v=1; s=active; t=1; e=2; i=3; a=4; b=idle; h=<b>x',
+    'v=1; s=active; t=1; e=2; i=3; a=4; b=idle; h=x<b>',
+    `v=1; s=active; t=1; e=2; i=3; a=4; b=idle; h=${'x'.repeat(65)}`,
   ])('rejects %j as null', (value) => {
     expect(parseSessionHeader(value)).toBeNull()
   })
@@ -48,8 +61,13 @@ describe('session header', () => {
       'absolute',
       'revoked',
       'logout',
+      'renewed',
       'reuse_detected',
       'policy_changed',
+      'idp_logout',
+      'idp_session_ended',
+      'unknown',
+      'malformed',
     ] as const) {
       const ended = { ...absolute, state: 'expired' as const, reason }
       expect(parseSessionHeader(formatSessionHeader(ended))).toEqual(ended)

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest'
 import { isCurfewError } from '../errors'
 import { policyFingerprint } from '../fingerprint'
 import { definePolicy } from '../policy'
-import { presets } from '../presets'
 
 describe('definePolicy', () => {
   it('resolves durations, fills defaults and freezes the result', () => {
@@ -29,6 +28,50 @@ describe('definePolicy', () => {
     const policy = definePolicy({ idleTimeout: '15m', absoluteTimeout: '12h', renewEvery: '5m' })
     expect(policy.renewEvery).toBe(300_000)
     expect(policy.renewGrace).toBe(30_000)
+  })
+
+  it('keeps explicit values, source included, and leaves source out when not given', () => {
+    const policy = definePolicy({
+      name: 'payments.v2',
+      idleTimeout: 60_000,
+      absoluteTimeout: '1h',
+      warnBefore: '10s',
+      touchInterval: '30s',
+      renewEvery: '5m',
+      renewGrace: '5s',
+      source: 'PCI DSS',
+    })
+    expect(policy).toEqual({
+      name: 'payments.v2',
+      idleTimeout: 60_000,
+      absoluteTimeout: 3_600_000,
+      warnBefore: 10_000,
+      touchInterval: 30_000,
+      renewEvery: 300_000,
+      renewGrace: 5_000,
+      source: 'PCI DSS',
+    })
+    expect(definePolicy({ idleTimeout: '1m', absoluteTimeout: '1h' })).not.toHaveProperty('source')
+  })
+
+  it('accepts the limits of each check exactly', () => {
+    // idle = absolute; touchInterval exactly half the idle timeout; warnBefore 1 ms short of idle.
+    expect(definePolicy({ idleTimeout: '1h', absoluteTimeout: '1h' }).idleTimeout).toBe(3_600_000)
+    expect(
+      definePolicy({ idleTimeout: '1m', absoluteTimeout: '1h', touchInterval: '30s' }).touchInterval,
+    ).toBe(30_000)
+    expect(definePolicy({ idleTimeout: '1m', absoluteTimeout: '1h', touchInterval: 0 }).touchInterval).toBe(0)
+    expect(definePolicy({ idleTimeout: 60_000, absoluteTimeout: '1h', warnBefore: 59_999 }).warnBefore).toBe(
+      59_999,
+    )
+    expect(
+      definePolicy({ name: 'x'.repeat(64), idleTimeout: '1m', absoluteTimeout: '1h' }).name,
+    ).toHaveLength(64)
+    // renewal off (0) carries no grace, whatever renewGrace says
+    expect(definePolicy({ idleTimeout: '1m', absoluteTimeout: '1h', renewEvery: 0 })).toMatchObject({
+      renewEvery: 0,
+      renewGrace: 0,
+    })
   })
 
   it('accepts a resolved policy again (idempotent)', () => {
@@ -78,6 +121,13 @@ describe('definePolicy', () => {
     ['bad name', { name: 'has space', idleTimeout: '1m', absoluteTimeout: '1h' }, 'invalid_policy'],
     ['non-string name', { name: 5, idleTimeout: '1m', absoluteTimeout: '1h' }, 'invalid_policy'],
     ['non-string source', { source: 5, idleTimeout: '1m', absoluteTimeout: '1h' }, 'invalid_policy'],
+    [
+      'a name of 65 characters',
+      { name: 'x'.repeat(65), idleTimeout: '1m', absoluteTimeout: '1h' },
+      'invalid_policy',
+    ],
+    ['an empty name', { name: '', idleTimeout: '1m', absoluteTimeout: '1h' }, 'invalid_policy'],
+    ['a name with a slash', { name: 'a/b', idleTimeout: '1m', absoluteTimeout: '1h' }, 'invalid_policy'],
   ])('rejects %s with %s', (_label, input, code) => {
     let thrown: unknown
     try {
@@ -87,21 +137,53 @@ describe('definePolicy', () => {
     }
     expect(isCurfewError(thrown, code as never)).toBe(true)
   })
-})
 
-describe('presets', () => {
   it.each([
-    ['pciDss4', 900_000, 43_200_000, '8.2.8'],
-    ['nistAal2', 3_600_000, 86_400_000, '800-63B-4'],
-    ['nistAal3', 900_000, 43_200_000, '800-63B-4'],
-    ['owaspHighValue', 300_000, 14_400_000, 'OWASP'],
-    ['owaspLowRisk', 1_800_000, 28_800_000, 'OWASP'],
-    ['hipaa', 900_000, 43_200_000, '164.312(a)(2)(iii)'],
-  ] as const)('%s enforces its clause', (key, idle, absolute, clause) => {
-    const preset = presets[key]
-    expect(preset.idleTimeout).toBe(idle)
-    expect(preset.absoluteTimeout).toBe(absolute)
-    expect(preset.source).toContain(clause)
+    ['a string', 'nope', /must be an object such as \{ idleTimeout: "15m", absoluteTimeout: "12h" \}/],
+    [
+      'a typo',
+      { idleTimout: '1m', idleTimeout: '1m', absoluteTimeout: '1h' },
+      /^Unknown policy key "idleTimout"\. Known keys: name, idleTimeout, absoluteTimeout, warnBefore, touchInterval, renewEvery, renewGrace, source\.$/,
+    ],
+    ['a bad name', { name: 'a b', idleTimeout: '1m', absoluteTimeout: '1h' }, /"name" must be 1-64 letters/],
+    ['no idle timeout', { absoluteTimeout: '1h' }, /missing "idleTimeout"/],
+    [
+      'a zero absolute timeout',
+      { idleTimeout: '1m', absoluteTimeout: 0 },
+      /"absoluteTimeout" must be longer than zero/,
+    ],
+    [
+      'idle over absolute',
+      { idleTimeout: '2h', absoluteTimeout: '1h' },
+      /"idleTimeout" must not exceed "absoluteTimeout"/,
+    ],
+    [
+      'a long warning',
+      { idleTimeout: '1m', absoluteTimeout: '1h', warnBefore: '1m' },
+      /"warnBefore" must be shorter than "idleTimeout"/,
+    ],
+    [
+      'a zero warning',
+      { idleTimeout: '1m', absoluteTimeout: '1h', warnBefore: 0 },
+      /"warnBefore" must be longer than zero/,
+    ],
+    [
+      'a long throttle',
+      { idleTimeout: '1m', absoluteTimeout: '1h', touchInterval: '31s' },
+      /"touchInterval" must be at most half of "idleTimeout"/,
+    ],
+    [
+      'a zero grace',
+      { idleTimeout: '1m', absoluteTimeout: '1h', renewEvery: '1m', renewGrace: 0 },
+      /"renewGrace" must be longer than zero/,
+    ],
+    [
+      'a numeric source',
+      { source: 5, idleTimeout: '1m', absoluteTimeout: '1h' },
+      /"source" must be a string/,
+    ],
+  ])('names the problem with %s in the message', (_label, input, message) => {
+    expect(() => definePolicy(input as never)).toThrow(message)
   })
 })
 
@@ -119,9 +201,6 @@ describe('policyFingerprint', () => {
   })
 
   it('is a known constant, so Node and browsers agree byte for byte', () => {
-    expect(policyFingerprint(presets.nistAal3)).toBe(
-      policyFingerprint({ idleTimeout: '15m', absoluteTimeout: '12h' }),
-    )
     expect(policyFingerprint({ idleTimeout: 1000, absoluteTimeout: 2000 })).toMatchInlineSnapshot(
       `"p1_1367af1164771c07f601cd32209b"`,
     )

@@ -188,4 +188,164 @@ describe('MemoryStore', () => {
     expect(store.sweep(later)).toBe(68)
     expect(store.size).toBe(0)
   })
+  it('exposes its clock as time() only when given one, and answers every call by it when no now is passed', async () => {
+    expect(new MemoryStore({ sweepInterval: 0 }).time).toBeUndefined()
+    let clock = T0
+    const store = new MemoryStore({ sweepInterval: 0, now: () => clock })
+    expect(await store.time?.()).toBe(T0)
+    clock = T0 + MIN
+    expect(await store.time?.()).toBe(T0 + MIN)
+    expect(await store.create({ id: 'a', session: session(1), limits, tombstoneTtl: TTL })).toEqual({
+      now: T0 + MIN,
+    })
+    expect((await store.list({ subject: 'u1' })).now).toBe(T0 + MIN)
+    expect(await store.forgetSubject({ subject: 'nobody' })).toEqual({ now: T0 + MIN, forgotten: 0 })
+  })
+
+  it('sweeps every 30 s by default, and stops sweeping once closed', async () => {
+    vi.useFakeTimers({ now: T0 })
+    const store = new MemoryStore()
+    await store.create({ id: 'a', session: session(1), limits, tombstoneTtl: 0, now: T0 })
+    await vi.advanceTimersByTimeAsync(15 * MIN)
+    // The deadline has passed but no tick has come since: 15 min is a whole number of 30 s ticks, so
+    // the tick at exactly 15 min drops it (deadline + TTL 0 <= now).
+    expect(store.size).toBe(0)
+    await store.create({
+      id: 'b',
+      session: session(2, T0 + 15 * MIN),
+      limits,
+      tombstoneTtl: 0,
+      now: T0 + 15 * MIN,
+    })
+    await vi.advanceTimersByTimeAsync(15 * MIN - 1)
+    expect(store.size).toBe(1)
+    await vi.advanceTimersByTimeAsync(30_000)
+    expect(store.size).toBe(0)
+
+    const closed = new MemoryStore({ sweepInterval: MIN })
+    await closed.create({
+      id: 'c',
+      session: session(3, T0 + 30 * MIN),
+      limits,
+      tombstoneTtl: 0,
+      now: T0 + 30 * MIN,
+    })
+    await closed.close()
+    await vi.advanceTimersByTimeAsync(60 * MIN)
+    expect(closed.size).toBe(1)
+  })
+
+  it('stores no data key for a session created without data, and freezes nulls and arrays inside data', async () => {
+    const store = new MemoryStore({ sweepInterval: 0 })
+    const policies = { default: limits }
+    await store.create({ id: 'plain', session: session(1), limits, tombstoneTtl: TTL, now: T0 })
+    const plain = await store.check({ id: 'plain', activity: false, policies, tombstoneTtl: TTL, now: T0 })
+    if (plain.outcome !== 'active') throw new Error(`expected active, got ${plain.outcome}`)
+    expect(Object.keys(plain.session)).not.toContain('data')
+    const data = { none: null, list: [1, null, { deep: null }] }
+    await store.create({ id: 'nulls', session: { ...session(2), data }, limits, tombstoneTtl: TTL, now: T0 })
+    const withNulls = await store.check({
+      id: 'nulls',
+      activity: false,
+      policies,
+      tombstoneTtl: TTL,
+      now: T0,
+    })
+    if (withNulls.outcome !== 'active') throw new Error(`expected active, got ${withNulls.outcome}`)
+    expect(withNulls.session.data).toEqual(data)
+    expect(Object.isFrozen((withNulls.session.data as typeof data).list[2])).toBe(true)
+  })
+
+  it('dumps every entry with its current id, retired ids, tombstone and drop time', async () => {
+    const store = new MemoryStore({ sweepInterval: 0 })
+    await store.create({ id: 'a', session: session(1), limits, tombstoneTtl: TTL, now: T0 })
+    await store.create({ id: 'b', session: session(2), limits, tombstoneTtl: TTL, now: T0 })
+    await store.revoke({ id: 'b', reason: 'logout', tombstoneTtl: TTL, now: T0 + MIN })
+    expect(store.dump()).toEqual({
+      sessions: [
+        { session: session(1), currentId: 'a', retired: [], tombstone: null, dropAt: T0 + 15 * MIN + TTL },
+        {
+          session: { ...session(2), data: undefined },
+          currentId: 'b',
+          retired: [],
+          tombstone: {
+            handle: session(2).handle,
+            subject: 'u2',
+            policy: 'default',
+            fingerprint: 'p1',
+            reason: 'logout',
+            endedAt: T0 + MIN,
+          },
+          dropAt: T0 + MIN + TTL,
+        },
+      ],
+      ids: [
+        ['a', { handle: session(1).handle }],
+        ['b', { handle: session(2).handle }],
+      ],
+    })
+  })
+
+  it('revokes nothing for an id it does not know', async () => {
+    const store = new MemoryStore({ sweepInterval: 0 })
+    await store.create({ id: 'a', session: session(1), limits, tombstoneTtl: TTL, now: T0 })
+    expect(await store.revoke({ id: 'nope', reason: 'logout', tombstoneTtl: TTL, now: T0 })).toEqual({
+      now: T0,
+      ended: null,
+    })
+    expect(store.dump().sessions).toHaveLength(1)
+  })
+
+  it("keeps a subject's other sessions listed when one ends, and forgets a lone subject's tombstone cleanly", async () => {
+    const store = new MemoryStore({ sweepInterval: 0 })
+    const same = session(11) // subject u1 too
+    await store.create({ id: 'a', session: session(1), limits, tombstoneTtl: TTL, now: T0 })
+    await store.create({ id: 'b', session: same, limits, tombstoneTtl: TTL, now: T0 })
+    await store.revoke({ id: 'a', reason: 'logout', tombstoneTtl: TTL, now: T0 })
+    expect((await store.list({ subject: 'u1', now: T0 })).sessions.map((s) => s.handle)).toEqual([
+      same.handle,
+    ])
+    // u3's only session ends, then its tombstone is swept: the subject index is already empty by then.
+    await store.create({ id: 'c', session: session(3), limits, tombstoneTtl: TTL, now: T0 })
+    await store.revoke({ id: 'c', reason: 'logout', tombstoneTtl: TTL, now: T0 })
+    expect(store.sweep(T0 + TTL)).toBe(2)
+    expect((await store.list({ subject: 'u3', now: T0 + TTL })).sessions).toEqual([])
+    expect((await store.list({ subject: 'u1', now: T0 + TTL })).sessions).toHaveLength(1)
+  })
+
+  it("forgets every entry of one subject (live, ended and retired ids) and no one else's", async () => {
+    const store = new MemoryStore({ sweepInterval: 0 })
+    const renewing = { ...limits, renewEvery: MIN, renewGrace: MIN }
+    await store.create({ id: 'live', session: session(1), limits: renewing, tombstoneTtl: TTL, now: T0 })
+    await store.check({
+      id: 'live',
+      activity: true,
+      policies: { default: renewing },
+      tombstoneTtl: TTL,
+      now: T0 + MIN,
+      renew: { successorId: 'live2', nonce: 'n' },
+    })
+    await store.create({ id: 'ended', session: session(11), limits, tombstoneTtl: TTL, now: T0 }) // u1 too
+    await store.revoke({ id: 'ended', reason: 'logout', tombstoneTtl: TTL, now: T0 })
+    await store.create({ id: 'other', session: session(2), limits, tombstoneTtl: TTL, now: T0 })
+    expect(await store.forgetSubject({ subject: 'u1', now: T0 + MIN })).toEqual({
+      now: T0 + MIN,
+      forgotten: 2,
+    })
+    expect(store.dump()).toMatchObject({
+      sessions: [{ session: { subject: 'u2' } }],
+      ids: [['other', { handle: session(2).handle }]],
+    })
+    expect((await store.list({ subject: 'u1', now: T0 + MIN })).sessions).toEqual([])
+    for (const id of ['live', 'live2', 'ended']) {
+      const result = await store.check({
+        id,
+        activity: false,
+        policies: { default: renewing },
+        tombstoneTtl: TTL,
+        now: T0 + MIN,
+      })
+      expect(result.outcome).toBe('unknown')
+    }
+  })
 })
