@@ -66,9 +66,9 @@ export async function runCluster({ quick, client, redis: server }) {
     const ops = Object.fromEntries(Object.entries(checkers).map(([name, c]) => [name, c.check]))
     for (const op of Object.values(ops)) await throughput({ op, concurrency: CONCURRENCY, ms: 300 })
     const results = await alternate({
-      rounds: quick ? 3 : 4,
+      rounds: quick ? 3 : 10,
       variants: Object.keys(ops),
-      run: (name) => throughput({ op: ops[name], concurrency: CONCURRENCY, ms: quick ? 400 : 1200 }),
+      run: (name) => throughput({ op: ops[name], concurrency: CONCURRENCY, ms: quick ? 400 : 500 }),
     })
     const m = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, median(v)]))
     const rows = []

@@ -142,7 +142,8 @@ export async function runStore({ quick, client, redis: server }) {
       ioActivity: ioChecks.activity,
       ioTouch: ioChecks.touch,
     }
-    const ms = quick ? 400 : 1200
+    // Many short rounds, variants interleaved: on a shared machine the load moves between rounds.
+    const ms = quick ? 400 : 500
     const rows = []
     const summary = {}
     const row = (name, value, ratio, extra = {}) =>
@@ -150,7 +151,7 @@ export async function runStore({ quick, client, redis: server }) {
     for (const concurrency of [1, 64]) {
       for (const op of Object.values(ops)) await throughput({ op, concurrency, ms: 300 })
       const results = await alternate({
-        rounds: quick ? 3 : 4,
+        rounds: quick ? 3 : 10,
         variants: Object.keys(ops),
         run: (name) => measure({ op: ops[name], concurrency, ms, client }),
       })
