@@ -1,8 +1,9 @@
 import type { Duration } from '@curfew/core'
+import { prepareIdpVerifier } from './idpVerifier'
 import type { JSONWebKeySet, JWTPayload, JWTVerifyGetKey } from './joseTypes'
 import { failure, type IdTokenFailureReason, type TokenFailure } from './reasons'
 import { toSeconds } from './time'
-import { type PreparedVerifier, prepare, runJose } from './verifyAccessToken'
+import { type PreparedVerifier, runJose } from './verifyAccessToken'
 
 /** The claims OIDC Core guarantees in a verified ID token. */
 export interface IdTokenPayload extends JWTPayload {
@@ -58,18 +59,7 @@ function prepareId(options: VerifyIdTokenOptions) {
     const required = [...BASE_CLAIMS]
     if (maxAge !== undefined) required.push('auth_time')
     if (options.nonce !== undefined) required.push('nonce')
-    const verifier = prepare(
-      {
-        jwks: options.jwks,
-        issuer: options.issuer,
-        audience: options.audience,
-        clockTolerance: options.clockTolerance,
-        now: options.now,
-        ...(options.algorithms === undefined ? {} : { algorithms: options.algorithms }),
-        ...(options.jwksTimeout === undefined ? {} : { jwksTimeout: options.jwksTimeout }),
-      },
-      required,
-    )
+    const verifier = prepareIdpVerifier(options, required)
     entry = { verifier, maxAge }
     prepared.set(options, entry)
   }

@@ -1,10 +1,11 @@
 import type { Duration } from '@curfew/core'
 import { decodeProtectedHeader } from 'jose'
 import type { ReplayStore } from '../oidc/replayStore'
+import { prepareIdpVerifier } from './idpVerifier'
 import type { JSONWebKeySet, JWTPayload, JWTVerifyGetKey } from './joseTypes'
 import { failure, type LogoutTokenFailureReason, type TokenFailure } from './reasons'
 import { toSeconds } from './time'
-import { type PreparedVerifier, prepare, runJose } from './verifyAccessToken'
+import { type PreparedVerifier, runJose } from './verifyAccessToken'
 
 /** The event member that makes a JWT a Back-Channel Logout Token (spec §2.4). */
 export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout'
@@ -61,18 +62,7 @@ const prepared = new WeakMap<VerifyLogoutTokenOptions, { verifier: PreparedVerif
 function prepareLogout(options: VerifyLogoutTokenOptions) {
   let entry = prepared.get(options)
   if (entry === undefined) {
-    const verifier = prepare(
-      {
-        jwks: options.jwks,
-        issuer: options.issuer,
-        audience: options.audience,
-        clockTolerance: options.clockTolerance,
-        now: options.now,
-        ...(options.algorithms === undefined ? {} : { algorithms: options.algorithms }),
-        ...(options.jwksTimeout === undefined ? {} : { jwksTimeout: options.jwksTimeout }),
-      },
-      REQUIRED,
-    )
+    const verifier = prepareIdpVerifier(options, REQUIRED)
     entry = { verifier, maxAgeMs: toSeconds(options.maxTokenAge ?? '2m', 'maxTokenAge') * 1000 }
     prepared.set(options, entry)
   }
