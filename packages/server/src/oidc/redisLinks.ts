@@ -17,10 +17,21 @@ local ttl = tonumber(ARGV[2])
 if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
 return 1`
 
+// Merges changes into a link in one step: two servers updating one link (a liveness check rotating the
+// refresh token while another records its check) never write back each other's stale copy. No link, no
+// write (it ended with its session); KEEPTTL (Redis 6) keeps it expiring with the session.
+const LINK_UPDATE = `local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+local link = cjson.decode(raw)
+for name, value in pairs(cjson.decode(ARGV[1])) do link[name] = value end
+redis.call('SET', KEYS[1], cjson.encode(link), 'KEEPTTL')
+return 1`
+
 const digest = (value: string) => createHash('sha256').update(value).digest('base64url')
 
 /**
- * Links shared by the fleet in Redis. Every command touches one key, and each key is its own hash tag:
+ * Links shared by the fleet in Redis. Every command touches one key (named to the client, so a cluster
+ * client routes it to its slot), and each key is its own hash tag:
  * a link under `{h:<handle>}`, the `(iss, sid)` and `(iss, sub)` indexes under a digest of the pair (a
  * `sid`-only logout knows no subject, so the index cannot share the subject's slot). A back-channel
  * logout reads one index and then ends each session on its own, which works the same on a cluster.
@@ -50,14 +61,16 @@ export class RedisOidcSessionLinks implements OidcSessionLinks {
 
   async put(link: OidcSessionLink, ttlMs: number): Promise<void> {
     const ttl = String(Math.max(1, Math.ceil(ttlMs)))
-    await this.#send(['SET', this.#linkKey(link.handle), JSON.stringify(link), 'PX', ttl])
+    const linkKey = this.#linkKey(link.handle)
+    await this.#send(['SET', linkKey, JSON.stringify(link), 'PX', ttl], linkKey)
     const indexes = [this.#indexKey('sub', link.iss, link.sub)]
     if (link.sid !== undefined) indexes.push(this.#indexKey('sid', link.iss, link.sid))
-    await Promise.all(indexes.map((key) => this.#send(['EVAL', INDEX_ADD, '1', key, link.handle, ttl])))
+    await Promise.all(indexes.map((key) => this.#send(['EVAL', INDEX_ADD, '1', key, link.handle, ttl], key)))
   }
 
   async get(handle: string): Promise<OidcSessionLink | undefined> {
-    const raw = await this.#send(['GET', this.#linkKey(handle)])
+    const key = this.#linkKey(handle)
+    const raw = await this.#send(['GET', key], key)
     if (typeof raw !== 'string') return undefined
     try {
       return JSON.parse(raw) as OidcSessionLink
@@ -66,17 +79,13 @@ export class RedisOidcSessionLinks implements OidcSessionLinks {
     }
   }
 
+  /** Atomic: one script reads, merges and writes the link (see `LINK_UPDATE`). */
   async update(handle: string, changes: Pick<OidcSessionLink, 'sealedTokens' | 'checkedAt'>): Promise<void> {
-    const current = await this.get(handle)
-    if (current === undefined) return
-    // KEEPTTL (Redis 6): the link keeps expiring with its session.
-    await this.#send([
-      'SET',
-      this.#linkKey(handle),
-      JSON.stringify({ ...current, ...changes }),
-      'XX',
-      'KEEPTTL',
-    ])
+    const known: Partial<OidcSessionLink> = {}
+    if (changes.sealedTokens !== undefined) known.sealedTokens = changes.sealedTokens
+    if (changes.checkedAt !== undefined) known.checkedAt = changes.checkedAt
+    const key = this.#linkKey(handle)
+    await this.#send(['EVAL', LINK_UPDATE, '1', key, JSON.stringify(known)], key)
   }
 
   async handles(query: { iss: string; sid?: string; sub?: string }): Promise<string[]> {
@@ -87,23 +96,24 @@ export class RedisOidcSessionLinks implements OidcSessionLinks {
           ? this.#indexKey('sub', query.iss, query.sub)
           : undefined
     if (key === undefined) return []
-    const members = await this.#send(['SMEMBERS', key])
+    const members = await this.#send(['SMEMBERS', key], key)
     return Array.isArray(members) ? members.map(String) : []
   }
 
   async claimCheck(handle: string, round: string, ttlMs: number): Promise<boolean> {
     const ttl = String(Math.max(1, Math.ceil(ttlMs)))
     const key = `${this.#prefix}oidc:check:{h:${handle}}:${digest(round)}`
-    const reply = await this.#send(['SET', key, '1', 'NX', 'PX', ttl])
+    const reply = await this.#send(['SET', key, '1', 'NX', 'PX', ttl], key)
     return reply === 'OK'
   }
 
   async remove(handle: string): Promise<void> {
     const link = await this.get(handle)
-    await this.#send(['DEL', this.#linkKey(handle)])
+    const linkKey = this.#linkKey(handle)
+    await this.#send(['DEL', linkKey], linkKey)
     if (link === undefined) return
     const indexes = [this.#indexKey('sub', link.iss, link.sub)]
     if (link.sid !== undefined) indexes.push(this.#indexKey('sid', link.iss, link.sid))
-    await Promise.all(indexes.map((key) => this.#send(['SREM', key, handle])))
+    await Promise.all(indexes.map((key) => this.#send(['SREM', key, handle], key)))
   }
 }

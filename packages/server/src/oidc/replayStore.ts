@@ -90,7 +90,8 @@ export class RedisReplayStore implements ReplayStore {
   async claim(value: string, ttlMs: number): Promise<boolean> {
     const digest = createHash('sha256').update(value).digest('base64url')
     const ttl = String(Math.max(1, Math.ceil(ttlMs)))
-    const reply = await this.#send(['SET', `${this.#prefix}replay:{${digest}}`, '1', 'NX', 'PX', ttl])
+    const key = `${this.#prefix}replay:{${digest}}`
+    const reply = await this.#send(['SET', key, '1', 'NX', 'PX', ttl], key)
     return reply === 'OK'
   }
 }
