@@ -135,11 +135,13 @@ export async function authenticate(
   const { manager, request, options } = context
   const credentials = readCredentials(request, options)
   const activity = !(settings.passive === true || isPassiveRequest(request))
-  const result = await guarded(manager, () =>
-    manager.validate(credentials.token, { activity, meta: requestMeta(request) }),
-  )
-  if (isReply(result)) return { ok: false, reply: result }
-  const outcome = result
+  // `guarded` inlined: no closure per request.
+  let outcome: ValidateResult
+  try {
+    outcome = await manager.validate(credentials.token, { activity, meta: requestMeta(request) })
+  } catch {
+    return { ok: false, reply: unavailableReply(serverNow(manager)) }
+  }
   if (!outcome.ok) {
     const reply = rejectionReply({
       rejection: outcome,
@@ -153,6 +155,7 @@ export async function authenticate(
     return { ok: false, reply }
   }
   const source = credentials.source ?? 'cookie'
-  const state: CurfewRequestState = { session: outcome.session, status: outcome.status, source }
-  return { ok: true, state, headers: acceptedHeaders(context, { ...outcome, source }) }
+  const { session, status, token } = outcome
+  const state: CurfewRequestState = { session, status, source }
+  return { ok: true, state, headers: acceptedHeaders(context, { status, token, source }) }
 }

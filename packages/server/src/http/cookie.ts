@@ -15,7 +15,14 @@ export interface CookieSettings {
   domain: string | undefined
 }
 
-/** Resolves name and `Secure` for one request. */
+// The two settings one set of resolved options can give (Secure or not), built once each: this runs
+// on every request. Keyed by the resolved cookie options, which live as long as their adapter.
+const settingsCache = new WeakMap<
+  ResolvedHttpOptions['cookie'],
+  [plain?: CookieSettings, secure?: CookieSettings]
+>()
+
+/** Resolves name and `Secure` for one request. The result is shared: do not modify it. */
 export function cookieSettings(
   options: ResolvedHttpOptions,
   request: Pick<HttpRequestInfo, 'host'>,
@@ -23,12 +30,27 @@ export function cookieSettings(
   const { cookie } = options
   const secure =
     cookie.sameSite === 'none' || (cookie.secure === 'auto' ? !isLoopbackHost(request.host) : cookie.secure)
+  let cached = settingsCache.get(cookie)
+  if (cached === undefined) {
+    cached = []
+    settingsCache.set(cookie, cached)
+  }
+  const index = secure ? 1 : 0
+  const known = cached[index]
+  if (known !== undefined) return known
   let name = cookie.name
   if (name === undefined) {
     // `__Host-` requires Secure, Path=/ and no Domain; `__Secure-` is the best left with a Domain.
     name = secure ? `${cookie.domain === undefined ? '__Host-' : '__Secure-'}${BASE_NAME}` : BASE_NAME
   }
-  return { name, secure, sameSite: cookie.sameSite, domain: cookie.domain }
+  const settings: CookieSettings = Object.freeze({
+    name,
+    secure,
+    sameSite: cookie.sameSite,
+    domain: cookie.domain,
+  })
+  cached[index] = settings
+  return settings
 }
 
 /**
@@ -39,14 +61,46 @@ export function cookieSettings(
  */
 export function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=')
-    if (eq < 0 || part.slice(0, eq).trim() !== name) continue
-    let value = part.slice(eq + 1).trim()
-    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1)
-    return value === '' ? undefined : value.slice(0, MAX_TOKEN_LENGTH + 1)
+  // Walks the header in place (no array of parts, no slices but the one returned): every request does this.
+  const length = header.length
+  for (let start = 0; start < length; ) {
+    let end = header.indexOf(';', start)
+    if (end === -1) end = length
+    const eq = header.indexOf('=', start)
+    if (eq !== -1 && eq < end && trimmedEquals(header, start, eq, name)) {
+      let value = header.slice(eq + 1, end).trim()
+      if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1)
+      return value === '' ? undefined : value.slice(0, MAX_TOKEN_LENGTH + 1)
+    }
+    start = end + 1
   }
   return undefined
+}
+
+// What `String.prototype.trim` removes: ECMAScript WhiteSpace and LineTerminator.
+function isTrimmed(c: number): boolean {
+  return (
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  )
+}
+
+/** `text.slice(from, to).trim() === name`, without building the slice. */
+function trimmedEquals(text: string, from: number, to: number, name: string): boolean {
+  let a = from
+  let b = to
+  while (a < b && isTrimmed(text.charCodeAt(a))) a++
+  while (b > a && isTrimmed(text.charCodeAt(b - 1))) b--
+  return b - a === name.length && text.startsWith(name, a)
 }
 
 function attributes(settings: CookieSettings): string[] {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import { type BodyRead, type CurfewHttpOptions, readNodeBody, resolveHttpOptions } from '../../http'
+import { type BodyRead, type CurfewHttpOptions, readNodeBody, resolveHttpOptions, withUrl } from '../../http'
 import type { OidcRelyingParty } from '../../oidc/relyingParty'
 import { handleOidcRoute, matchOidcRoute, OIDC_BODY_LIMIT } from '../../oidc/routes'
 import type { OidcReply } from '../../oidc/types'
@@ -80,7 +80,7 @@ export function oidcRoutes(rp: OidcRelyingParty, options: FastifyOidcRoutesOptio
           const answer = await handleOidcRoute({
             rp,
             route: match.route,
-            request: { ...info, url: `${request.protocol}://${info.host ?? 'localhost'}${request.url}` },
+            request: withUrl(info, `${request.protocol}://${info.host ?? 'localhost'}${request.url}`),
             readBody: async () => {
               const body = request.body as BodyRead | undefined
               if (body === undefined) return ''

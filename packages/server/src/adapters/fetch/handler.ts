@@ -162,7 +162,8 @@ export function createSessionHandler(
       if (!result.ok) return { ok: false, response: toResponse(result.reply, info.method) }
       const headers = toHeaders(result.headers)
       if (result.state === null) return { ok: true, session: null, status: null, source: null, headers }
-      return { ok: true, ...result.state, headers }
+      const { session, status, source } = result.state
+      return { ok: true, session, status, source, headers }
     },
 
     async signIn(request, input) {

@@ -6,22 +6,84 @@ import {
   LimitedText,
 } from '../../http'
 
+/**
+ * The protocol layer's view of a Web `Request`. The URL is parsed only when a rule asks for the path or
+ * (without a `Host` header) the host; the path of an `http(s)` URL is cut out of `request.url` directly,
+ * which a `Request` always serialises in normal form. They live on the prototype, so an object spread
+ * would drop them: copy with `withUrl` (http/) instead.
+ */
+class WebRequestInfo implements HttpRequestInfo {
+  readonly method: string
+  readonly #request: Request
+  #host: string | undefined | null = null
+  #path: string | null = null
+
+  constructor(request: Request) {
+    this.#request = request
+    this.method = request.method.toUpperCase()
+  }
+
+  header(name: string): string | undefined {
+    return this.#request.headers.get(name) ?? undefined
+  }
+
+  // `Host` is what the browser addressed; behind a proxy some runtimes build `request.url` from an
+  // internal address instead, which would fail every same-origin check.
+  get host(): string | undefined {
+    if (this.#host === null) {
+      this.#host =
+        this.#request.headers.get('host')?.toLowerCase() ?? parse(this.#request.url)?.host.toLowerCase()
+    }
+    return this.#host
+  }
+
+  get path(): string {
+    if (this.#path === null) this.#path = pathOf(this.#request.url)
+    return this.#path
+  }
+}
+
+function parse(url: string): URL | undefined {
+  try {
+    return new URL(url)
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The path of a serialised `http(s)` URL, cut out without the URL parser: from the first `/` after the
+ * authority up to `?` or `#` (neither occurs in a serialised host or path). Anything a serialiser would
+ * not have written (no `/` before `?`/`#`, `%`, `\\`, dot segments, characters outside printable ASCII)
+ * goes through the parser, so the answer is always what `new URL(url).pathname` says.
+ */
+export function pathOf(url: string): string {
+  const from = url.startsWith('http://') ? 7 : url.startsWith('https://') ? 8 : -1
+  if (from !== -1) {
+    let start = -1
+    let end = url.length
+    for (let i = from; i < url.length; i++) {
+      const c = url.charCodeAt(i)
+      if (c === 63 || c === 35) {
+        end = i
+        break
+      }
+      if (start === -1) {
+        if (c === 47) start = i
+      } else if (c === 37 || c === 92 || c < 33 || c > 126 || (c === 46 && url.charCodeAt(i - 1) === 47)) {
+        start = -2
+        break
+      }
+    }
+    if (start >= 0) return url.slice(start, end)
+    if (start === -1 && end === url.length) return '/'
+  }
+  return parse(url)?.pathname ?? ''
+}
+
 /** The protocol layer's view of a Web `Request`. */
 export function requestInfo(request: Request): HttpRequestInfo {
-  let url: URL | undefined
-  try {
-    url = new URL(request.url)
-  } catch {
-    url = undefined
-  }
-  return {
-    method: request.method.toUpperCase(),
-    header: (name) => request.headers.get(name) ?? undefined,
-    // `Host` is what the browser addressed; behind a proxy some runtimes build `request.url` from an
-    // internal address instead, which would fail every same-origin check.
-    host: request.headers.get('host')?.toLowerCase() ?? url?.host.toLowerCase(),
-    path: url?.pathname ?? '',
-  }
+  return new WebRequestInfo(request)
 }
 
 /** Headers as a `Headers` object: `Set-Cookie` values accumulate, any other name keeps its last value. */
