@@ -67,10 +67,14 @@ export function readCookie(header: string | undefined, name: string): string | u
     let end = header.indexOf(';', start)
     if (end === -1) end = length
     const eq = header.indexOf('=', start)
-    if (eq !== -1 && eq < end && trimmedEquals(header, start, eq, name)) {
-      let value = header.slice(eq + 1, end).trim()
-      if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1)
-      return value === '' ? undefined : value.slice(0, MAX_TOKEN_LENGTH + 1)
+    if (eq !== -1 && eq < end) {
+      // The name, trimmed as `String.prototype.trim` does, compared in place.
+      const from = skipTrimmed(header, start, eq)
+      if (trimEnd(header, from, eq) - from === name.length && header.startsWith(name, from)) {
+        let value = header.slice(eq + 1, end).trim()
+        if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1)
+        return value === '' ? undefined : value.slice(0, MAX_TOKEN_LENGTH + 1)
+      }
     }
     start = end + 1
   }
@@ -94,13 +98,18 @@ function isTrimmed(c: number): boolean {
   )
 }
 
-/** `text.slice(from, to).trim() === name`, without building the slice. */
-function trimmedEquals(text: string, from: number, to: number, name: string): boolean {
-  let a = from
-  let b = to
-  while (a < b && isTrimmed(text.charCodeAt(a))) a++
-  while (b > a && isTrimmed(text.charCodeAt(b - 1))) b--
-  return b - a === name.length && text.startsWith(name, a)
+/** The first index in `[from, to)` that `trim` would keep (or `to`). */
+function skipTrimmed(text: string, from: number, to: number): number {
+  let i = from
+  while (i < to && isTrimmed(text.charCodeAt(i))) i++
+  return i
+}
+
+/** The end of `[from, to)` once `trim` removed trailing whitespace. */
+function trimEnd(text: string, from: number, to: number): number {
+  let i = to
+  while (i > from && isTrimmed(text.charCodeAt(i - 1))) i--
+  return i
 }
 
 function attributes(settings: CookieSettings): string[] {

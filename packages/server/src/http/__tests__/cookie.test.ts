@@ -103,3 +103,38 @@ describe('sessionCookie', () => {
     )
   })
 })
+
+describe('readCookie, read in place', () => {
+  // The former reading (split on `;`, trim, first match), kept as the reference.
+  function reference(header: string | undefined, name: string): string | undefined {
+    if (!header) return undefined
+    for (const part of header.split(';')) {
+      const eq = part.indexOf('=')
+      if (eq < 0 || part.slice(0, eq).trim() !== name) continue
+      let value = part.slice(eq + 1).trim()
+      if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1)
+      return value === '' ? undefined : value.slice(0, 513)
+    }
+    return undefined
+  }
+
+  it('reads what the split-and-trim reading read', () => {
+    const headers = [
+      'curfew_session=abc',
+      ' curfew_session = abc ; other=1',
+      'a=1;curfew_session="q"',
+      'a=1; b; curfew_session=x=y',
+      'xcurfew_session=1; curfew_sessionx=2; curfew_session=3',
+      'a=1;\u00a0curfew_session\u3000=v',
+      'curfew_session=; curfew_session=second',
+      'a=b=c;;; ;curfew_session',
+      '=curfew_session; curfew_session=ok',
+      `curfew_session=${'t'.repeat(600)}`,
+      ';',
+      '',
+    ]
+    for (const header of headers) {
+      expect(readCookie(header, 'curfew_session'), header).toBe(reference(header, 'curfew_session'))
+    }
+  })
+})
