@@ -35,7 +35,8 @@ async function signIn(subject: string, policy?: string): Promise<string> {
   const response = await fetch(`${gateway.url}/curfew/signin`, {
     method: 'POST',
     body,
-    headers: { accept: 'application/json' },
+    // A browser sends Origin with every form POST; the gateway refuses a sign-in without it.
+    headers: { accept: 'application/json', origin: gateway.url },
   })
   expect(response.status).toBe(200)
   const cookie = response.headers.getSetCookie()[0]!
@@ -202,9 +203,30 @@ describe('service routes', () => {
       redirect: 'manual',
     })
     expect(crossSite.status).toBe(403)
+    // The same rule as @curfew/server's session routes: an opaque origin, or none and no
+    // Sec-Fetch-Site: same-origin, is refused too.
+    for (const headers of [{ origin: 'null' }, {}, { 'sec-fetch-site': 'same-site' }] as Record<
+      string,
+      string
+    >[]) {
+      const refused = await fetch(`${gateway.url}/curfew/signin`, {
+        method: 'POST',
+        body: new URLSearchParams({ subject: 'mallory' }),
+        headers,
+        redirect: 'manual',
+      })
+      expect(refused.status, JSON.stringify(headers)).toBe(403)
+    }
+    const sameOrigin = await fetch(`${gateway.url}/curfew/signin`, {
+      method: 'POST',
+      body: new URLSearchParams({ subject: 'sam' }),
+      headers: { 'sec-fetch-site': 'same-origin', accept: 'application/json' },
+    })
+    expect(sameOrigin.status).toBe(200)
     const open = await fetch(`${gateway.url}/curfew/signin`, {
       method: 'POST',
       body: new URLSearchParams({ subject: 'hal', rd: 'https://evil.test/steal' }),
+      headers: { origin: gateway.url },
       redirect: 'manual',
     })
     expect(open.status).toBe(303)

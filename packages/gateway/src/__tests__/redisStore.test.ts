@@ -11,7 +11,7 @@ async function signIn(url: string): Promise<string> {
   const response = await fetch(`${url}/curfew/signin`, {
     method: 'POST',
     body: new URLSearchParams({ subject: 'redis-user' }),
-    headers: { accept: 'application/json' },
+    headers: { accept: 'application/json', origin: url },
   })
   expect(response.status).toBe(200)
   return response.headers.getSetCookie()[0]!.split(';')[0]!

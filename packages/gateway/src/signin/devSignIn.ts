@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { GATEWAY_PREFIX } from '../access/checkAccess'
 import type { GatewayConfig } from '../config/schema'
 import { safeReturnTo } from '../http/returnTo'
+import { addressedHost } from './addressedHost'
+import { crossSiteFormPost } from './crossSite'
 
 const SUBJECT_RE = /^[A-Za-z0-9._@+-]{1,128}$/
 
@@ -22,14 +24,6 @@ ${policy ? `<input type="hidden" name="policy" value="${escapeHtml(policy)}">` :
 </form></body></html>`
 }
 
-function host(request: FastifyRequest): string {
-  return (
-    request.headers['x-forwarded-host']?.toString().split(',')[0]?.trim() ??
-    request.headers.host ??
-    ''
-  ).toLowerCase()
-}
-
 /**
  * DEVELOPMENT ONLY (`"devSignIn": true`): `GET /curfew/signin` shows a name-only form and `POST` signs
  * that name in and returns to `rd`. Register inside {@link withFormBodies}. Stands in for an identity provider on a laptop and in tests.
@@ -39,8 +33,9 @@ export function devSignInRoutes(app: FastifyInstance, config: GatewayConfig): vo
     ...(config.policy ? [config.policy.name ?? 'default'] : []),
     ...Object.keys(config.policies ?? {}),
   ])
+  const crossSite = crossSiteFormPost(config)
   const allowed = (request: FastifyRequest) => ({
-    host: host(request),
+    host: addressedHost(request),
     publicUrl: config.publicUrl,
     cookieDomain: config.cookie.domain,
   })
@@ -56,19 +51,11 @@ export function devSignInRoutes(app: FastifyInstance, config: GatewayConfig): vo
 
   app.post(`${GATEWAY_PREFIX}/signin`, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>
-    const origin = request.headers.origin
     // Login CSRF: a cross-site form must not sign the victim in as the attacker.
-    if (origin !== undefined && origin !== 'null') {
-      let originHost = ''
-      try {
-        originHost = new URL(origin).host.toLowerCase()
-      } catch {}
-      const known = config.allowedOrigins.some((o) => new URL(o).origin === origin)
-      if (originHost !== host(request) && !known) {
-        return reply
-          .code(403)
-          .send({ error: 'csrf', reason: 'cross_site', message: 'Cross-site sign-in refused.' })
-      }
+    if (crossSite(request)) {
+      return reply
+        .code(403)
+        .send({ error: 'csrf', reason: 'cross_site', message: 'Cross-site sign-in refused.' })
     }
     const subject = typeof body.subject === 'string' ? body.subject.trim() : ''
     if (!SUBJECT_RE.test(subject)) {

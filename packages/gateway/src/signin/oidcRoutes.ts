@@ -3,15 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { GATEWAY_PREFIX } from '../access/checkAccess'
 import type { GatewayConfig } from '../config/schema'
 import { safeReturnTo } from '../http/returnTo'
+import { addressedHost } from './addressedHost'
 import { sessionCookieFor, sessionTokenFrom } from './sessionCookie'
-
-function hostOf(request: FastifyRequest): string {
-  return (
-    request.headers['x-forwarded-host']?.toString().split(',')[0]?.trim() ??
-    request.headers.host ??
-    ''
-  ).toLowerCase()
-}
 
 function protoOf(request: FastifyRequest): string {
   return request.headers['x-forwarded-proto']?.toString().split(',')[0]?.trim() === 'https'
@@ -43,7 +36,7 @@ export function oidcRoutes(
   const { config, rp } = options
   const oidc = config.oidc!
   const allowed = (request: FastifyRequest) => ({
-    host: hostOf(request),
+    host: addressedHost(request),
     publicUrl: config.publicUrl,
     cookieDomain: config.cookie.domain,
   })
@@ -61,7 +54,7 @@ export function oidcRoutes(
   })
 
   app.get(new URL(oidc.redirectUri).pathname, async (request, reply) => {
-    const host = hostOf(request)
+    const host = addressedHost(request)
     const result = await rp.callback({
       url: `${protoOf(request)}://${host}${request.url}`,
       cookie: request.headers.cookie,
@@ -107,7 +100,7 @@ export async function oidcSignOut(options: {
   reply: FastifyReply
 }): Promise<FastifyReply> {
   const { rp, config, request, reply } = options
-  const host = hostOf(request)
+  const host = addressedHost(request)
   const { location } = await rp.signOut({
     token: sessionTokenFrom(request.headers.cookie, config.cookie),
     ...(config.oidc?.postLogoutRedirectUri

@@ -1,8 +1,10 @@
 import type { OidcRelyingParty } from '@curfew/server/oidc'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { GATEWAY_PREFIX } from '../access/checkAccess'
 import type { GatewayConfig } from '../config/schema'
 import { safeReturnTo } from '../http/returnTo'
+import { addressedHost } from './addressedHost'
+import { crossSiteFormPost } from './crossSite'
 import { oidcSignOut } from './oidcRoutes'
 
 /**
@@ -10,28 +12,15 @@ import { oidcSignOut } from './oidcRoutes'
  * returns to `rd` (303), or answers JSON when asked. Ends it for every app behind the gateway at once.
  */
 export function signOutRoute(app: FastifyInstance, config: GatewayConfig, rp?: OidcRelyingParty): void {
-  const hostOf = (request: FastifyRequest) =>
-    (
-      request.headers['x-forwarded-host']?.toString().split(',')[0]?.trim() ??
-      request.headers.host ??
-      ''
-    ).toLowerCase()
+  const crossSite = crossSiteFormPost(config)
   app.post(`${GATEWAY_PREFIX}/signout`, { bodyLimit: 4096 }, async (request, reply) => {
     reply.header('cache-control', 'no-store')
     if (rp) {
       // Same cross-site rule as the session routes: a foreign page must not sign the user out.
-      const origin = request.headers.origin
-      if (origin !== undefined && origin !== 'null') {
-        let originHost = ''
-        try {
-          originHost = new URL(origin).host.toLowerCase()
-        } catch {}
-        const known = config.allowedOrigins.some((o) => new URL(o).origin === origin)
-        if (originHost !== hostOf(request) && !known) {
-          return reply
-            .code(403)
-            .send({ error: 'csrf', reason: 'cross_site', message: 'Cross-site sign-out refused.' })
-        }
+      if (crossSite(request)) {
+        return reply
+          .code(403)
+          .send({ error: 'csrf', reason: 'cross_site', message: 'Cross-site sign-out refused.' })
       }
       return oidcSignOut({ rp, config, request, reply })
     }
@@ -42,7 +31,7 @@ export function signOutRoute(app: FastifyInstance, config: GatewayConfig, rp?: O
       return reply.send(outcome.status ?? { state: 'expired', reason: 'logout' })
     }
     const back = safeReturnTo(query.rd, {
-      host: hostOf(request),
+      host: addressedHost(request),
       publicUrl: config.publicUrl,
       cookieDomain: config.cookie.domain,
     })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isCrossSiteForgery } from '../csrf'
+import { isCrossSiteForgery, isCrossSiteFormPost } from '../csrf'
 import { resolveHttpOptions } from '../options'
 import { fakeRequest } from './helpers'
 
@@ -64,5 +64,30 @@ describe('isCrossSiteForgery', () => {
     expect(
       isCrossSiteForgery(post({ origin: 'https://app.example.com' }, 'bad host'), options, 'cookie'),
     ).toBe(true)
+  })
+})
+
+describe('isCrossSiteFormPost (the public rule for HTML forms, as @curfew/gateway uses it)', () => {
+  const allowedOrigins = new Set(['https://spa.example.net'])
+  const form = (origin: string | undefined, fetchSite?: string) =>
+    isCrossSiteFormPost({ origin, fetchSite, host: 'app.example.com', allowedOrigins })
+
+  it('accepts the addressed host’s own origin and listed origins', () => {
+    expect(form('https://app.example.com')).toBe(false)
+    expect(form('https://app.example.com:443')).toBe(false)
+    expect(form('https://spa.example.net')).toBe(false)
+  })
+
+  it('refuses foreign, opaque (null) and malformed origins', () => {
+    expect(form('https://evil.example')).toBe(true)
+    expect(form('null')).toBe(true)
+    expect(form('not a url')).toBe(true)
+  })
+
+  it('without Origin, accepts only what the browser calls same-origin', () => {
+    expect(form(undefined, 'same-origin')).toBe(false)
+    expect(form(undefined, 'Same-Origin')).toBe(false)
+    expect(form(undefined, 'same-site')).toBe(true)
+    expect(form(undefined)).toBe(true)
   })
 })
