@@ -8,8 +8,8 @@ export interface Held {
   ended: EndReason | null
   /** Server time of the news `state` came with; older news (a late answer, a stale tab) is ignored. */
   stateTime: number
-  /** Subject this tab belongs to; another subject's session is never shown as this tab's. */
-  owner: string | undefined
+  /** Subject this tab belongs to (unset until an active state names one); another subject's session is never shown as this tab's. */
+  owner?: string
   /** Another subject's session appeared (the snapshot says `expired`, reason `'switched'`). */
   switched: boolean
 }
@@ -22,7 +22,6 @@ export const nothingHeld = (): Held => ({
   state: null,
   ended: null,
   stateTime: 0,
-  owner: undefined,
   switched: false,
 })
 
