@@ -97,6 +97,22 @@ describe('curfew sessions', () => {
     expect(io.err.join('\n')).not.toContain('hunter2')
   })
 
+  it('shows a session capped by its own notAfter (an IdP session lifetime) with that earlier absolute deadline', async () => {
+    const manager = redis.manager(current)
+    const notAfter = Date.now() + 60 * MINUTE
+    const { session, token } = await manager.create({ subject: 'dave', notAfter })
+    try {
+      const { code, out } = await run('--policy', policyFile.path, '--subject', 'dave', '--json')
+      expect(code).toBe(0)
+      const [dave] = JSON.parse(out).sessions
+      expect(dave.handle).toBe(session.handle)
+      // The policy alone would say authTime + 8 h.
+      expect(dave.absoluteExpiresAt).toBe(notAfter)
+    } finally {
+      await manager.revoke(token)
+    }
+  })
+
   it('exits 3 within the timeout when a server accepts the connection but never answers', async () => {
     const sockets: Socket[] = []
     const silent = createServer((socket) => {

@@ -10,6 +10,8 @@ export interface AuditLine {
   fingerprint?: string
   reason?: string
   authTime?: number
+  /** A per-session cap on the absolute deadline (an IdP session lifetime), from `session.created`. */
+  notAfter?: number
   evidence?: boolean
   meta?: { transport?: string }
 }
@@ -34,6 +36,8 @@ interface SessionState extends SessionStory {
   created: LineRef
   endRef?: LineRef
   limits: StatedPolicy
+  /** The session's own cap, when it has one: its absolute deadline is the earlier of the two. */
+  notAfter?: number
   /** A refusal for an end reason with no end event yet: settled when time moves past it. */
   refusal?: { ref: LineRef; time: number; reason: string }
 }
@@ -121,7 +125,7 @@ export function createEnforcementChecker(options: {
   function deadlines(s: SessionState) {
     return {
       idle: s.lastActivity + s.limits.idleTimeout,
-      absolute: s.authTime + s.limits.absoluteTimeout,
+      absolute: Math.min(s.authTime + s.limits.absoluteTimeout, s.notAfter ?? Number.POSITIVE_INFINITY),
     }
   }
 
@@ -167,6 +171,9 @@ export function createEnforcementChecker(options: {
         evidence,
         created: ref,
         limits,
+        ...(typeof line.notAfter === 'number' && Number.isFinite(line.notAfter)
+          ? { notAfter: line.notAfter }
+          : {}),
       })
       return
     }
@@ -196,7 +203,7 @@ export function createEnforcementChecker(options: {
             rule: 'session.accepted_after_absolute_deadline',
             session: handle,
             time,
-            message: `session ${handle}: ${type} accepted at ${iso(time)} (line ${at(ref)}), ${ms(time - absolute)} after its absolute deadline ${iso(absolute)} (authenticated ${iso(s.authTime)}, absoluteTimeout ${ms(s.limits.absoluteTimeout)} of tier "${s.policy}")`,
+            message: `session ${handle}: ${type} accepted at ${iso(time)} (line ${at(ref)}), ${ms(time - absolute)} after its absolute deadline ${iso(absolute)} (authenticated ${iso(s.authTime)}, absoluteTimeout ${ms(s.limits.absoluteTimeout)} of tier "${s.policy}"${s.notAfter !== undefined && s.notAfter < s.authTime + s.limits.absoluteTimeout ? `, capped by the session's notAfter` : ''})`,
           },
           ref,
         )

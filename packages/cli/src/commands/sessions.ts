@@ -62,7 +62,10 @@ function row(options: {
   const idleExpiresAt = policy
     ? Math.max(session.authTime, session.lastActivityAt) + policy.idleTimeout
     : null
-  const absoluteExpiresAt = policy ? session.authTime + policy.absoluteTimeout : null
+  // A session's own notAfter (an IdP session lifetime) caps the tier's absolute deadline.
+  const absoluteExpiresAt = policy
+    ? Math.min(session.authTime + policy.absoluteTimeout, session.notAfter ?? Number.POSITIVE_INFINITY)
+    : null
   const expiresAt =
     idleExpiresAt === null || absoluteExpiresAt === null ? null : Math.min(idleExpiresAt, absoluteExpiresAt)
   return {

@@ -38,6 +38,33 @@ const created = (session: string, time = T): AuditLine => ({
 })
 
 describe('enforcement rules', () => {
+  it('holds a session to its own notAfter cap when it is earlier than the tier’s absolute deadline', () => {
+    const capped = { ...created('s_cap'), notAfter: T + 20 * MIN }
+    const v = check([
+      capped,
+      { type: 'session.activity', time: T + 10 * MIN, session: 's_cap' },
+      { type: 'session.activity', time: T + 21 * MIN, session: 's_cap' },
+      { type: 'session.expired', time: T + 22 * MIN, session: 's_cap', reason: 'absolute' },
+      // A later notAfter never extends the tier's deadline.
+      { ...created('s_late', T), notAfter: T + 120 * MIN },
+      { type: 'session.activity', time: T + 61 * MIN, session: 's_late' },
+      { type: 'session.expired', time: T + 62 * MIN, session: 's_late', reason: 'absolute' },
+    ])
+    expect(v).toEqual([
+      expect.objectContaining({
+        rule: 'session.accepted_after_absolute_deadline',
+        session: 's_cap',
+        line: 3,
+        message: expect.stringContaining("capped by the session's notAfter"),
+      }),
+      expect.objectContaining({
+        rule: 'session.accepted_after_absolute_deadline',
+        session: 's_late',
+        line: 6,
+      }),
+    ])
+  })
+
   it('names a second end event of one session', () => {
     const v = check([
       created('s_a'),
