@@ -8,7 +8,7 @@ export function serveControl(server, cleanups) {
     // request that other processes on a busy machine disturb far less than requests per second.
     if (message === 'cpu') {
       const { user, system } = process.cpuUsage()
-      process.send({ cpu: user + system })
+      process.send({ cpu: user + system, user })
       return
     }
     if (message !== 'stop') return

@@ -43,7 +43,7 @@ export async function startVariant(variant, env) {
   if (!check.ok) throw new Error(`${variant}: /api/me answered ${check.status}`)
   const cpu = () =>
     new Promise((resolve) => {
-      child.once('message', (m) => resolve(m.cpu))
+      child.once('message', (m) => resolve(m))
       child.send('cpu')
     })
   const stop = () =>
@@ -90,7 +90,9 @@ export async function runFrameworks(context) {
     const s = await measure([bare, curfew], context, {})
     summaries[framework] = s
     rows.push(...[bare, curfew].map((v) => variantRow(s, v, bare)))
-    rows.push(target(`Curfew/Memory vs bare ${framework}`, s[curfew].rps / s[bare].rps, 0.85))
+    rows.push(
+      target(`Curfew/Memory vs bare ${framework}`, s[curfew].rps / s[bare].rps, 0.85, added(s, curfew, bare)),
+    )
   }
   return { summary: summaries, rows }
 }
@@ -120,11 +122,14 @@ async function measure(variants, { quick, redis }, prefixes) {
       run: async (variant) => {
         const cpu0 = await servers[variant].cpu()
         const result = await load({ ...servers[variant], seconds })
-        const cpu = (await servers[variant].cpu()) - cpu0
+        const cpu1 = await servers[variant].cpu()
+        const cpu = cpu1.cpu - cpu0.cpu
+        const user = cpu1.user - cpu0.user
         if (result.non2xx > 0 || result.errors > 0) {
           throw new Error(`${variant}: ${result.non2xx} non-2xx answers, ${result.errors} errors`)
         }
-        return { rps: result.requests.average, p99: result.latency.p99, cpu: cpu / result.requests.total }
+        const total = result.requests.total
+        return { rps: result.requests.average, p99: result.latency.p99, cpu: cpu / total, user: user / total }
       },
     })
     return Object.fromEntries(
@@ -134,6 +139,7 @@ async function measure(variants, { quick, redis }, prefixes) {
           rps: median(results[v].map((r) => r.rps)),
           p99: median(results[v].map((r) => r.p99)),
           cpu: median(results[v].map((r) => r.cpu)),
+          user: median(results[v].map((r) => r.user)),
           runs: results[v],
         },
       ]),
@@ -147,8 +153,8 @@ function variantRow(s, v, bare) {
   return {
     section: 'HTTP',
     name: LABELS[v],
-    value: `${fmt.int(s[v].rps)} req/s, p99 ${s[v].p99} ms, server CPU ${fmt.us(s[v].cpu)}/req`,
-    ratio: `${fmt.x(s[v].rps / s[bare].rps)} bare (CPU/req ${fmt.x(s[bare].cpu / s[v].cpu)})`,
+    value: `${fmt.int(s[v].rps)} req/s, p99 ${s[v].p99} ms, server CPU ${fmt.us(s[v].cpu)}/req (user ${fmt.us(s[v].user)})`,
+    ratio: `${fmt.x(s[v].rps / s[bare].rps)} bare (CPU/req ${fmt.x(s[bare].cpu / s[v].cpu)}, user ${fmt.x(s[bare].user / s[v].user)})`,
   }
 }
 
@@ -167,7 +173,12 @@ function httpRows(s) {
   const bare = s.bare.rps
   const rows = VARIANTS.map((v) => variantRow(s, v, 'bare'))
   rows.push(
-    target('Curfew/Memory vs bare Express', s['curfew-memory'].rps / bare, 0.85),
+    target(
+      'Curfew/Memory vs bare Express',
+      s['curfew-memory'].rps / bare,
+      0.85,
+      added(s, 'curfew-memory', 'bare'),
+    ),
     target('Curfew/Memory vs express-session/Memory', s['curfew-memory'].rps / s['es-memory'].rps, 1.5),
     target('Curfew/Redis vs express-session + connect-redis', s['curfew-redis'].rps / s['es-redis'].rps, 1.3),
   )
