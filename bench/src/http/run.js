@@ -158,11 +158,16 @@ function variantRow(s, v, bare) {
   }
 }
 
-function target(name, ratio, goal) {
+/** What the Curfew variant adds per request over its anchor, in server CPU (all, and user space). */
+function added(s, v, anchor) {
+  return `+${fmt.us(s[v].cpu - s[anchor].cpu)} CPU/req (user +${fmt.us(s[v].user - s[anchor].user)})`
+}
+
+function target(name, ratio, goal, value = '') {
   return {
     section: 'HTTP target',
     name,
-    value: '',
+    value,
     ratio: fmt.x(ratio),
     target: `≥ ${goal}×`,
     met: ratio >= goal,
