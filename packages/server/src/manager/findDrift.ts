@@ -45,7 +45,10 @@ export interface FindDriftOptions {
 
 /** What `manager.findDrift` found. */
 export interface DriftReport {
-  /** Live records read. */
+  /**
+   * Live records read. On Redis, `SCAN` may hand a record back twice when the keyspace shrinks during
+   * the walk, so `scanned`, `found` and `byReason` are then upper bounds; `fixed` stays exact.
+   */
   scanned: number
   /** Drifted sessions found (may exceed `drifted.length`). */
   found: number

@@ -30,10 +30,20 @@ export interface AdapterUnderTest {
   start(manager: SessionManager): Promise<{ url: string; close(): Promise<void> }>
 }
 
+/**
+ * The suites flood these servers with a thousand requests at once, in waves. A backlog above Node's 511
+ * keeps the kernel from refusing connections of a wave, and a keep-alive longer than any pause between
+ * waves on a loaded machine keeps the server from closing an idle socket just as the client reuses it
+ * (the request would fail with ECONNRESET, a race of the test's sockets, not of Curfew).
+ */
+const KEEP_ALIVE_MS = 60_000
+const BACKLOG = 4096
+
 function listen(server: Server): Promise<{ url: string; close(): Promise<void> }> {
+  server.keepAliveTimeout = KEEP_ALIVE_MS
   return new Promise((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
+    server.listen({ port: 0, host: '127.0.0.1', backlog: BACKLOG }, () => {
       const address = server.address()
       if (address === null || typeof address === 'string') throw new Error('no TCP address')
       resolve({
@@ -95,7 +105,7 @@ export const expressAdapter: AdapterUnderTest = {
 export const fastifyAdapter: AdapterUnderTest = {
   name: 'fastify',
   async start(manager) {
-    const app = Fastify()
+    const app = Fastify({ keepAliveTimeout: KEEP_ALIVE_MS })
     await app.register(fastifyCurfew, { manager })
     // A form sign-out, as @fastify/formbody would accept it, so signOut() itself judges cross-site forms.
     app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
@@ -129,7 +139,7 @@ export const fastifyAdapter: AdapterUnderTest = {
         async (request) => ({ subject: request.curfew?.session.subject ?? null }),
       )
     })
-    const url = await app.listen({ port: 0, host: '127.0.0.1' })
+    const url = await app.listen({ port: 0, host: '127.0.0.1', backlog: BACKLOG })
     return { url, close: () => app.close() }
   },
 }

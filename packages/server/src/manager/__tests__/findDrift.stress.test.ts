@@ -95,10 +95,14 @@ describe(`findDrift on ${SESSIONS.toLocaleString('en')} Redis sessions`, () => {
     const heapBefore = heap()
     let peak = heapBefore
     let seen = 0
+    // SCAN may hand a key back twice when other clients shrink the keyspace during the walk (pnpm test
+    // runs other suites on this Redis at the same time), so the test counts distinct sessions.
+    const distinct = new Map<string, string>()
     const report = await after.findDrift({
       batch: 1000,
       limit: 100,
-      onDrift: () => {
+      onDrift: (drift) => {
+        distinct.set(drift.handle, drift.reason)
         // Sampled, not per record: process.memoryUsage() is not free.
         if (++seen % 5000 === 0) peak = Math.max(peak, process.memoryUsage().heapUsed)
       },
@@ -115,8 +119,22 @@ describe(`findDrift on ${SESSIONS.toLocaleString('en')} Redis sessions`, () => {
     }
     console.log('findDrift stress', JSON.stringify(figures))
 
-    expect(report.scanned).toBe(SESSIONS)
-    expect(report.byReason).toEqual({ ...expected, unknown_policy: 0 })
+    expect(report.scanned).toBeGreaterThanOrEqual(SESSIONS)
+    const byReason = (found: Map<string, string>) => {
+      const counts: Record<string, number> = {
+        over_idle: 0,
+        over_absolute: 0,
+        fingerprint: 0,
+        unknown_policy: 0,
+      }
+      for (const reason of found.values()) counts[reason]!++
+      return counts
+    }
+    expect(byReason(distinct)).toEqual({ ...expected, unknown_policy: 0 })
+    // Without churn the report's own counts are exact; with it they can only be higher.
+    for (const [reason, count] of Object.entries(byReason(distinct))) {
+      expect(report.byReason[reason as keyof typeof report.byReason]).toBeGreaterThanOrEqual(count)
+    }
     expect(report.drifted).toHaveLength(100)
     // Bounded memory: what stays after the scan is the capped list, not the records (100k of them as
     // objects take well over 30 MB). Measured only after a forced collection (`--expose-gc`).
@@ -127,8 +145,9 @@ describe(`findDrift on ${SESSIONS.toLocaleString('en')} Redis sessions`, () => {
     const fixed = await after.findDrift({ fix: true, batch: 1000, reasons: ['over_idle', 'over_absolute'] })
     console.log('findDrift stress fix', JSON.stringify({ fixed: fixed.fixed, fixMs: fixed.durationMs }))
     expect(fixed.fixed).toBe(expected.over_idle + expected.over_absolute)
-    const again = await after.findDrift({ batch: 1000, limit: 0 })
-    expect(again.byReason).toEqual({
+    const left = new Map<string, string>()
+    await after.findDrift({ batch: 1000, limit: 0, onDrift: (drift) => left.set(drift.handle, drift.reason) })
+    expect(byReason(left)).toEqual({
       fingerprint: expected.fingerprint,
       unknown_policy: 0,
       over_idle: 0,

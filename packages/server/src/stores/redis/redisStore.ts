@@ -293,7 +293,9 @@ export class RedisStore implements SessionStore {
    * Streams the live session records (tombstones skipped) with `SCAN` on every master (one node, or
    * each master of a cluster), one batch of about `count` keys in memory at a time. Meant for fleet-wide
    * audits such as drift detection (`manager.findDrift`): finding sessions created under a policy
-   * fingerprint other than the one in force. Not atomic: records may change or expire while it runs.
+   * fingerprint other than the one in force. Not atomic: records may change or expire while it runs,
+   * and — Redis's `SCAN` guarantee — a record may be yielded more than once when the keyspace shrinks
+   * during the walk (every record that lives throughout is yielded at least once).
    *
    * @example
    * for await (const session of store.scan({ count: 500 })) {
