@@ -29,6 +29,18 @@ export function matchOidcRoute(path: string, basePath: string): { route: OidcRou
   return ROUTES[path.slice(basePath.length)] ?? null
 }
 
+/** The 405 an adapter answers when a matched OIDC route is called with the wrong method. */
+export function methodNotAllowedReply(method: string): OidcReply {
+  return {
+    status: 405,
+    headers: [
+      ['Allow', method],
+      ['Cache-Control', 'no-store'],
+    ],
+    body: { error: 'method_not_allowed', reason: 'method_not_allowed' },
+  }
+}
+
 /** What an adapter gives the OIDC protocol layer for one request. */
 export interface OidcRouteContext {
   rp: OidcRelyingParty

@@ -1,7 +1,8 @@
-import express, { type Router } from 'express'
+import express, { type Response, type Router } from 'express'
 import { type CurfewHttpOptions, readNodeBody, resolveHttpOptions, withUrl } from '../../http'
 import type { OidcRelyingParty } from '../../oidc/relyingParty'
-import { handleOidcRoute, matchOidcRoute, OIDC_BODY_LIMIT } from '../../oidc/routes'
+import { handleOidcRoute, matchOidcRoute, methodNotAllowedReply, OIDC_BODY_LIMIT } from '../../oidc/routes'
+import type { OidcReply } from '../../oidc/types'
 import { applyHeaders, requestInfo } from './request'
 
 /** Options of {@link oidcRoutes}: the session cookie options (same as `sessionMiddleware`'s). */
@@ -27,8 +28,7 @@ export function oidcRoutes(rp: OidcRelyingParty, options: OidcRoutesOptions = {}
       return
     }
     if (req.method.toUpperCase() !== match.method) {
-      res.setHeader('Allow', match.method)
-      res.status(405).json({ error: 'method_not_allowed', reason: 'method_not_allowed' })
+      write(res, methodNotAllowedReply(match.method))
       return
     }
     const info = requestInfo(req)
@@ -47,10 +47,14 @@ export function oidcRoutes(rp: OidcRelyingParty, options: OidcRoutesOptions = {}
       options: resolved,
       ...(options.afterLogout === undefined ? {} : { afterLogout: options.afterLogout }),
     })
-    applyHeaders(res, reply.headers)
-    res.status(reply.status)
-    if (reply.body === undefined) res.end()
-    else res.json(reply.body)
+    write(res, reply)
   })
   return router
+}
+
+function write(res: Response, reply: OidcReply): void {
+  applyHeaders(res, reply.headers)
+  res.status(reply.status)
+  if (reply.body === undefined) res.end()
+  else res.json(reply.body)
 }

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http'
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { type BodyRead, type CurfewHttpOptions, readNodeBody, resolveHttpOptions, withUrl } from '../../http'
 import type { OidcRelyingParty } from '../../oidc/relyingParty'
-import { handleOidcRoute, matchOidcRoute, OIDC_BODY_LIMIT } from '../../oidc/routes'
+import { handleOidcRoute, matchOidcRoute, methodNotAllowedReply, OIDC_BODY_LIMIT } from '../../oidc/routes'
 import type { OidcReply } from '../../oidc/types'
 import { applyHeaders, requestInfo } from './request'
 
@@ -67,14 +67,7 @@ export function oidcRoutes(rp: OidcRelyingParty, options: FastifyOidcRoutesOptio
           const match = matchOidcRoute(subpath, '')
           if (match === null) return reply.callNotFound()
           if (request.method.toUpperCase() !== match.method) {
-            return send(reply, {
-              status: 405,
-              headers: [
-                ['Allow', match.method],
-                ['Cache-Control', 'no-store'],
-              ],
-              body: { error: 'method_not_allowed', reason: 'method_not_allowed' },
-            })
+            return send(reply, methodNotAllowedReply(match.method))
           }
           const info = requestInfo(request)
           const answer = await handleOidcRoute({

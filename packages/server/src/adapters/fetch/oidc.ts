@@ -1,6 +1,7 @@
 import { type CurfewHttpOptions, resolveHttpOptions, withUrl } from '../../http'
 import type { OidcRelyingParty } from '../../oidc/relyingParty'
-import { handleOidcRoute, matchOidcRoute, OIDC_BODY_LIMIT } from '../../oidc/routes'
+import { handleOidcRoute, matchOidcRoute, methodNotAllowedReply, OIDC_BODY_LIMIT } from '../../oidc/routes'
+import type { OidcReply } from '../../oidc/types'
 import { readWebBody, requestInfo, toHeaders } from './request'
 
 /** Options of {@link createOidcHandler}: the session handler's cookie options plus the base path. */
@@ -30,12 +31,7 @@ export function createOidcHandler(
     const info = requestInfo(request)
     const match = matchOidcRoute(info.path ?? '', basePath)
     if (match === null) return null
-    if (info.method !== match.method) {
-      return new Response(JSON.stringify({ error: 'method_not_allowed', reason: 'method_not_allowed' }), {
-        status: 405,
-        headers: { allow: match.method, 'content-type': 'application/json', 'cache-control': 'no-store' },
-      })
-    }
+    if (info.method !== match.method) return toResponse(methodNotAllowedReply(match.method))
     const reply = await handleOidcRoute({
       rp,
       route: match.route,
@@ -47,11 +43,15 @@ export function createOidcHandler(
       options: resolved,
       ...(options.afterLogout === undefined ? {} : { afterLogout: options.afterLogout }),
     })
-    const headers = toHeaders(reply.headers)
-    if (reply.body !== undefined) headers.set('content-type', 'application/json; charset=utf-8')
-    return new Response(reply.body === undefined ? null : JSON.stringify(reply.body), {
-      status: reply.status,
-      headers,
-    })
+    return toResponse(reply)
   }
+}
+
+function toResponse(reply: OidcReply): Response {
+  const headers = toHeaders(reply.headers)
+  if (reply.body !== undefined) headers.set('content-type', 'application/json; charset=utf-8')
+  return new Response(reply.body === undefined ? null : JSON.stringify(reply.body), {
+    status: reply.status,
+    headers,
+  })
 }

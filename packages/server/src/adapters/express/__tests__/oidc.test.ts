@@ -98,6 +98,12 @@ describe('Express adapter: oidcRoutes against a real OpenID Provider', () => {
     expect(bad.status).toBe(400)
     expect(bad.headers.get('cache-control')).toBe('no-store')
     expect(await bad.json()).toMatchObject({ error: 'invalid_request' })
+    // The same 405 as the Fastify and fetch adapters (one reply, built in oidc/routes.ts).
+    const wrong = await fetch(`${origin}/auth/backchannel-logout`)
+    expect(wrong.status).toBe(405)
+    expect(wrong.headers.get('allow')).toBe('POST')
+    expect(wrong.headers.get('cache-control')).toBe('no-store')
+    expect(await wrong.json()).toEqual({ error: 'method_not_allowed', reason: 'method_not_allowed' })
     await context.close()
   })
 })
