@@ -6,7 +6,6 @@ import {
   type SessionManagerOptions,
 } from '@curfew/server'
 import { fastifyCurfew } from '@curfew/server/fastify'
-import { createSessionHandler } from '@curfew/server/fetch'
 import {
   createOidcRelyingParty,
   type OidcRelyingParty,
@@ -150,8 +149,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     cookie: config.cookie,
     allowedOrigins: config.allowedOrigins,
   }
-  const handler = createSessionHandler(manager, { ...httpOptions, basePath: '/session' })
-  const access = createAccessCheck({ manager, handler, config })
+  const access = createAccessCheck({ manager, http: httpOptions, config })
   const sockets = new Set<ProxiedSocket>()
   let draining = false
 

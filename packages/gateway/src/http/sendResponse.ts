@@ -1,20 +1,15 @@
+import type { HttpReply } from '@curfew/server'
 import type { FastifyReply } from 'fastify'
 
-/** Copies Web `Headers` onto a Fastify reply; every `Set-Cookie` is kept. */
-export function applyHeaders(reply: FastifyReply, headers: Headers): void {
-  for (const [name, value] of headers) {
-    if (name === 'set-cookie') continue
-    reply.header(name, value)
-  }
-  const cookies = headers.getSetCookie()
-  if (cookies.length > 0) reply.header('set-cookie', cookies)
+/** Adds protocol headers to a reply; Fastify keeps every repeated `Set-Cookie`. */
+export function applyHeaders(reply: FastifyReply, headers: ReadonlyArray<[string, string]>): void {
+  for (const [name, value] of headers) reply.header(name, value)
 }
 
-/** Sends a Web `Response` (the fetch adapter's 401/503 answers) through Fastify. */
-export async function sendResponse(reply: FastifyReply, response: Response): Promise<FastifyReply> {
-  applyHeaders(reply, response.headers)
-  reply.code(response.status)
-  return reply.send(await response.text())
+/** Sends a complete protocol answer (the 401/503 of the session protocol) through Fastify. */
+export function sendReply(reply: FastifyReply, answer: HttpReply): FastifyReply {
+  applyHeaders(reply, answer.headers)
+  return reply.code(answer.status).send(JSON.stringify(answer.body))
 }
 
 /** True for a top-level browser navigation, which should be redirected to sign in rather than get JSON. */

@@ -8,7 +8,7 @@ import type { AccessCheck, AccessDecision } from '../access/checkAccess'
 import { identityHeaderNames } from '../access/identityHeaders'
 import type { GatewayConfig } from '../config/schema'
 import { normalisePath, type OriginalRequest } from '../http/originalRequest'
-import { applyHeaders, isNavigation, sendResponse } from '../http/sendResponse'
+import { applyHeaders, isNavigation, sendReply } from '../http/sendResponse'
 import { withoutCookies } from './cookieStrip'
 import { upstreamList } from './upstreams'
 
@@ -120,7 +120,7 @@ export async function registerReverseProxy(
       applyHeaders(reply, decision.response.headers)
       return reply.redirect(decision.signInUrl, 302)
     }
-    return sendResponse(reply, decision.response)
+    return sendReply(reply, decision.response)
   }
 
   for (const upstream of upstreamList(config.upstream)) {

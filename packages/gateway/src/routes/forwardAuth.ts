@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import type { AccessCheck } from '../access/checkAccess'
 import { IDENTITY_HEADERS } from '../access/identityHeaders'
 import { readOriginalRequest } from '../http/originalRequest'
-import { applyHeaders, isNavigation, sendResponse } from '../http/sendResponse'
+import { applyHeaders, isNavigation, sendReply } from '../http/sendResponse'
 
 /** Header naming where a browser signs in, for proxies that build the redirect themselves (nginx). */
 export const SIGN_IN_HEADER = 'X-Curfew-Signin'
@@ -57,7 +57,7 @@ export function forwardAuthRoute(app: FastifyInstance, access: AccessCheck): voi
         applyHeaders(reply, decision.response.headers)
         return reply.redirect(decision.signInUrl, 302)
       }
-      return sendResponse(reply, decision.response)
+      return sendReply(reply, decision.response)
     },
   })
 }

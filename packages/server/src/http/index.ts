@@ -1,6 +1,6 @@
 // Internal: the adapter-neutral protocol layer the adapters share. Not a public entry point; it lists
 // only what code outside http/ uses (modules inside import each other directly).
-export type { AuthenticateSettings } from './authenticate'
+export type { AuthenticateResult, AuthenticateSettings } from './authenticate'
 export { authenticate, requestMeta, serverNow } from './authenticate'
 export { declaredTooLarge, LimitedText } from './body'
 export { DEFAULT_REALM } from './challenge'
@@ -14,6 +14,8 @@ export { resolveHttpOptions } from './options'
 export type { RecentAuthCheck } from './recentAuth'
 export { createRecentAuthCheck } from './recentAuth'
 export { badRequestReply, csrfReply, rejectionReply, unavailableReply } from './replies'
+export type { RequestAuthenticator } from './requestAuthenticator'
+export { createRequestAuthenticator } from './requestAuthenticator'
 export { withUrl } from './requestView'
 export { handleSessionRoute, matchSessionRoute } from './routes'
 export { startSession } from './sign'
