@@ -46,7 +46,9 @@ describe('createRequestAuthenticator', () => {
     const { authenticate } = await setup()
     const missing = await authenticate(fakeRequest({ host: 'localhost' }))
     expect(missing).toMatchObject({ ok: false, reply: { status: 401, body: { error: 'no_session' } } })
-    const unknown = await authenticate(fakeRequest({ host: 'localhost', headers: { cookie: 'curfew_session=x' } }))
+    const unknown = await authenticate(
+      fakeRequest({ host: 'localhost', headers: { cookie: 'curfew_session=x' } }),
+    )
     expect(unknown.ok).toBe(false)
     if (unknown.ok) return
     expect(unknown.reply.status).toBe(401)
