@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
   type AuditSink,
-  connectionClosedEvent,
   createSessionManager,
   jsonLinesSink,
   MemoryStore,
@@ -12,6 +11,7 @@ import {
   RedisStore,
   type SessionManager,
   type SessionStore,
+  type WatchedSession,
 } from '@curfew/server'
 import { createClient } from 'redis'
 
@@ -38,17 +38,46 @@ export interface GeneratedLogs {
   files: string[]
   policyFile: string
   /** Session handles by scenario. */
-  handles: Record<'logout' | 'idle' | 'absolute' | 'cutoff', string>
+  handles: Record<'logout' | 'idle' | 'absolute' | 'cutoff' | 'revoked', string>
   cleanup: () => Promise<void>
 }
 
 /**
+ * Watches a session for a long-lived connection of `transport`, as the socket adapters do; resolves
+ * once the watch has fired (the manager has then audited the cut-off as `connection.closed`).
+ */
+function cutOff(manager: SessionManager, session: WatchedSession, transport: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the ${transport} watch never fired`)), 10_000)
+    manager.watch(
+      session,
+      () => {
+        clearTimeout(timer)
+        resolve()
+      },
+      { transport },
+    )
+  })
+}
+
+/** Waits until `count` clients subscribe to a Redis pub/sub channel. */
+async function subscribers(redis: ReturnType<typeof createClient>, channel: string, count: number) {
+  for (let attempt = 0; attempt < 500; attempt++) {
+    const reply = (await redis.sendCommand(['PUBSUB', 'NUMSUB', channel])) as [string, number]
+    if (Number(reply[1]) >= count) return
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  throw new Error(`${channel} never had ${count} subscribers`)
+}
+
+/**
  * Runs real managers over one store (two "processes": two managers, two chains, two files) through
- * sign-in, activity, idle and absolute expiry, logout, a long-lived connection cut-off, and forwarded
- * client events, with a clock the test drives. Writes the logs and a policy file.
+ * sign-in, activity, idle and absolute expiry, logout, an admin revoke, long-lived connection cut-offs,
+ * and forwarded client events, with a clock the test drives. Writes the logs and a policy file.
  *
- * The connection cut-off is written through the service's sink with `connectionClosedEvent`, the event
- * the socket transports emit, at the moment their watch fires (the session's idle deadline).
+ * The cut-offs come from real watches (`manager.watch(session, onEnd, { transport })`, what the socket
+ * adapters call): one ended by the idle expiry its own service finds, one on `api` ended by a revoke
+ * on `web` — delivered by the store's fleet channel (Redis pub/sub on a RedisStore).
  */
 export async function generateLogs(options: {
   store: 'memory' | 'redis'
@@ -111,15 +140,27 @@ export async function generateLogs(options: {
   advance(1 * MIN)
   await web.manager.validate(c.token)
 
-  // cut-off: a WebSocket closed at the idle deadline, then the session is found over.
+  // cut-off: a WebSocket watched on web, closed when web finds the session idle at its deadline.
   const d = await web.manager.create({ subject: 'dave' })
   advance(3 * MIN)
+  const watched = await web.manager.validate(d.token)
+  if (!watched.ok) throw new Error('dave should be signed in')
+  const idleCut = cutOff(web.manager, watched.session, 'websocket')
+  advance(watched.status.idleExpiresAt - now) // the idle deadline of the policy the services run
   await web.manager.validate(d.token)
-  advance(15 * MIN)
-  void web.sink(
-    connectionClosedEvent({ time: now, session: d.session.handle, reason: 'idle', transport: 'websocket' }),
-  )
-  await web.manager.validate(d.token)
+  await idleCut
+
+  // revoke: an admin ends frank's session on web; his SSE stream on api is cut off fleet-wide.
+  const f = await api.manager.create({ subject: 'frank' })
+  advance(2 * MIN)
+  const streaming = await api.manager.validate(f.token)
+  if (!streaming.ok) throw new Error('frank should be signed in')
+  const revokeCut = cutOff(api.manager, streaming.session, 'sse')
+  // A stream is open for a while before an admin acts: both services' fleet subscribers are in place
+  // (a notice sent before a subscriber is ready is lost, and its re-check can only say `unknown`).
+  if (redis) await subscribers(redis, `${prefix}ends`, 2)
+  await web.manager.revoke(f.session.handle, 'revoked')
+  await revokeCut
 
   // A passive status check on a live session writes nothing.
   const e = await api.manager.create({ subject: 'erin' })
@@ -143,6 +184,7 @@ export async function generateLogs(options: {
       idle: b.session.handle,
       absolute: c.session.handle,
       cutoff: d.session.handle,
+      revoked: f.session.handle,
     },
     async cleanup() {
       await rm(dir, { recursive: true, force: true })

@@ -79,7 +79,7 @@ describe.each(['memory', 'redis'] as const)(
       expect(code).toBe(0)
       expect(result.verdict).toBe('pass')
       expect(result.chains.map((c) => c.service).sort()).toEqual(['api', 'web'])
-      expect(result.sessions).toBe(5)
+      expect(result.sessions).toBe(6)
       expect(result.sessionsWithoutEvidence).toBe(0)
       const all = [...(await lines(logs.files[0]!)), ...(await lines(logs.files[1]!))].map((l) =>
         JSON.parse(l),
@@ -100,6 +100,23 @@ describe.each(['memory', 'redis'] as const)(
           .map((e) => e.reason)
           .sort(),
       ).toEqual(['absolute', 'idle', 'idle'])
+      // The cut-offs the watches audited: the WebSocket at its session's idle deadline, and the SSE
+      // stream on api when web revoked its session (over the store's fleet channel).
+      const cutOffs = all.filter((e) => e.type === 'connection.closed')
+      expect(cutOffs).toEqual([
+        expect.objectContaining({
+          session: logs.handles.revoked,
+          reason: 'revoked',
+          meta: { transport: 'sse' },
+        }),
+        expect.objectContaining({
+          session: logs.handles.cutoff,
+          reason: 'idle',
+          meta: { transport: 'websocket' },
+        }),
+      ])
+      // The SSE cut-off is in api's own chain (its file comes first), though web did the revoke.
+      expect(cutOffs[0].chain).toBe(JSON.parse((await lines(logs.files[0]!))[0]!).chain)
     })
   },
 )
