@@ -1,10 +1,13 @@
 import { createSessionManager, type SessionManager } from '@curfew/server'
-import { Global, Module } from '@nestjs/common'
+import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common'
 
 /** Injection token of the one SessionManager the app shares. */
 export const SESSION_MANAGER = 'CURFEW_SESSION_MANAGER'
 
-/** Provides the manager everywhere; closes it (timers, store connection) when the app shuts down. */
+/**
+ * Provides the manager everywhere, and closes it (timers, pending audit events, a store it owns) when the
+ * app shuts down — with `app.enableShutdownHooks()` for SIGTERM/SIGINT, as in main.ts.
+ */
 @Global()
 @Module({
   providers: [
@@ -21,4 +24,11 @@ export const SESSION_MANAGER = 'CURFEW_SESSION_MANAGER'
   ],
   exports: [SESSION_MANAGER],
 })
-export class CurfewModule {}
+export class CurfewModule implements OnApplicationShutdown {
+  constructor(@Inject(SESSION_MANAGER) private readonly manager: SessionManager) {}
+
+  async onApplicationShutdown(signal?: string): Promise<void> {
+    await this.manager.close()
+    console.log(`curfew: session manager closed (${signal ?? 'app.close()'})`)
+  }
+}

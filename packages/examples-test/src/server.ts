@@ -46,7 +46,8 @@ export async function startApp(options: {
   })
   const stop = () =>
     new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve()
+      // Exited, by its own hand or by a signal (a Nest app re-raises SIGTERM after its shutdown hooks).
+      if (child.exitCode !== null || child.signalCode !== null) return resolve()
       child.once('exit', () => resolve())
       child.kill('SIGTERM')
     })

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
-import { afterAll, describe, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { driveSignInFlow } from '../driveHttp'
 import { installExample } from '../install'
 import { exampleDir } from '../paths'
@@ -30,5 +30,10 @@ describe('examples/nestjs', () => {
       startApp({ cwd: dir, command: process.execPath, args: ['dist/main.js'] }),
     )
     await step('nestjs: drive over HTTP', () => driveSignInFlow(app!.url))
+  })
+
+  it('closes the session manager when the app gets SIGTERM (CurfewModule.onApplicationShutdown)', async () => {
+    await app!.stop()
+    expect(app!.output()).toContain('curfew: session manager closed (SIGTERM)')
   })
 })
