@@ -137,6 +137,36 @@ describe('manager.watch', () => {
     expect(ends).toEqual([{ session: session.handle, reason: 'policy_changed' }])
   })
 
+  it('ends at once when a server running a tightened policy finds the session over it', async () => {
+    const store = new MemoryStore({ sweepInterval: 0 })
+    const a = createSessionManager({ policy, store })
+    const tightened = createSessionManager({ policy: { ...policy, idleTimeout: '5m' }, store })
+    const { token, session } = await signedIn(a)
+    const { ends, onEnd } = recorder()
+    a.watch(session, onEnd)
+    await vi.advanceTimersByTimeAsync(6 * MINUTE)
+    expect(ends).toEqual([])
+    // a's own deadline is 9 minutes away: only the tightened server's verdict can end the watch now.
+    expect(await tightened.validate(token, { activity: false })).toMatchObject({ ok: false, reason: 'idle' })
+    expect(ends).toEqual([{ session: session.handle, reason: 'idle' }])
+  })
+
+  it('ends at once when a tier is withdrawn from the policies in force', async () => {
+    const store = new MemoryStore({ sweepInterval: 0 })
+    const a = createSessionManager({ policies: { default: policy, admin: policy }, store })
+    const withdrawn = createSessionManager({ policies: { default: policy }, store })
+    const { token } = await a.create({ subject: 'u1', policy: 'admin' })
+    const result = await a.validate(token, { activity: false })
+    if (!result.ok) throw new Error('not signed in')
+    const { ends, onEnd } = recorder()
+    a.watch(result.session, onEnd)
+    expect(await withdrawn.validate(token, { activity: false })).toMatchObject({
+      ok: false,
+      reason: 'policy_changed',
+    })
+    expect(ends).toEqual([{ session: result.session.handle, reason: 'policy_changed' }])
+  })
+
   it('ends when a reused renewed token makes the store revoke the session', async () => {
     const manager = createSessionManager({
       policy: { ...policy, renewEvery: '1m', renewGrace: '10s' },

@@ -82,10 +82,17 @@ describe('Express adapter: oidcRoutes against a real OpenID Provider', () => {
       subject: 'rita',
     })
 
+    // A long-lived connection of this session (what @curfew/server/ws and the others watch) ends too.
+    const cookie = (await context.cookies(origin)).find((c) => c.name.endsWith('curfew_session'))!
+    const validated = await manager.validate(cookie.value, { activity: false })
+    if (!validated.ok) throw new Error('the signed-in session does not validate')
+    const connectionEnd = new Promise((resolve) => manager.watch(validated.session, resolve))
+
     const before = idp.backchannelDeliveries.length
     await page.goto(`${idp.issuer}/session/end`)
     await idp.deliveries(before + 1)
     expect(idp.backchannelDeliveries.at(-1)).toMatchObject({ status: 200 })
+    expect(await connectionEnd).toEqual({ session: validated.session.handle, reason: 'idp_logout' })
     const after = await context.request.get(`${origin}/session`)
     expect(after.status()).toBe(401)
     expect(await after.json()).toMatchObject({ reason: 'idp_logout' })
