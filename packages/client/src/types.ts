@@ -137,12 +137,14 @@ export interface SessionClient {
   handleClose(event: { code: number; reason: string }): boolean
   /**
    * The server's end notice on a stream that is not a WebSocket: a server-sent `curfew-expired` event or
-   * a Socket.IO `curfew:expired` event, with the end reason. Ends the session in every tab like a 401
-   * `session_expired`.
+   * a Socket.IO `curfew:expired` event, with the end reason (the `reason` word of the event's payload,
+   * not the payload itself). Ends the session in every tab like a 401 `session_expired`.
    *
    * @example
-   * new EventSource('/api/feed').addEventListener('curfew-expired', (e) => client.handleExpired(e.data))
-   * socket.on('curfew:expired', (reason) => client.handleExpired(reason))
+   * new EventSource('/api/feed').addEventListener('curfew-expired', (e) =>
+   *   client.handleExpired(JSON.parse(e.data).reason),
+   * )
+   * socket.on('curfew:expired', ({ reason }) => client.handleExpired(reason))
    */
   handleExpired(reason?: string): void
 }
