@@ -1,6 +1,7 @@
 import type { ExpiryReason } from '@curfew/core'
 import type { EndNotice, EndNoticeChannel, EndNoticeListener } from '../../watch/types'
 import type { SendCommand } from './client'
+import { clusterNodeSubscribers, subscribeOnCluster } from './clusterSubscriber'
 
 // A notice is tiny and comes from our own servers, but the channel is open to anyone who can PUBLISH:
 // only a short handle and a reason-shaped word are ever believed.
@@ -47,11 +48,13 @@ type Duplicable = { duplicate(): unknown; call?: unknown }
 
 /**
  * Session-end notices over Redis pub/sub. Publishing goes through the store's own client (`PUBLISH`);
- * each manager that watches opens ONE subscriber connection, a `duplicate()` of that client. Plain
- * pub/sub also works on Redis Cluster (a `PUBLISH` reaches every node), which is why it is used there
- * too: notices are rare (one per session end), so sharded pub/sub would save little. Whenever the
- * subscriber (re)connects, the listener's `onReady` runs so the watcher re-checks what it may have
- * missed. Without `duplicate()` (a bare `{ send }` adapter) there is no channel: `undefined`.
+ * each manager that watches opens ONE subscriber connection: a `duplicate()` of that client, or on a
+ * cluster a connection to one master that moves to another when its node is lost
+ * ({@link subscribeOnCluster}). Plain pub/sub also works on Redis Cluster (a `PUBLISH` reaches every
+ * node), which is why it is used there too: notices are rare (one per session end), so sharded pub/sub
+ * would save little. Whenever the subscriber (re)subscribes, the listener's `onReady` runs so the
+ * watcher re-checks what it may have missed. Without `duplicate()` (a bare `{ send }` adapter) there
+ * is no channel: `undefined`.
  */
 export function redisEndChannel(options: {
   client: unknown
@@ -62,6 +65,7 @@ export function redisEndChannel(options: {
   const client = options.client as Partial<Duplicable>
   if (typeof client.duplicate !== 'function') return undefined
   const ioredis = typeof client.call === 'function'
+  const subscribeOnNode = clusterNodeSubscribers(client)
   return {
     async publish(notice) {
       try {
@@ -74,6 +78,10 @@ export function redisEndChannel(options: {
       const deliver = (message: unknown) => {
         const notice = decodeNotice(message)
         if (notice) listener.onNotice(notice)
+      }
+      if (subscribeOnNode) {
+        const stop = subscribeOnCluster({ subscribeOnNode, channel, listener, onMessage: deliver })
+        return async () => stop()
       }
       let closed = false
       const subscriber = (client as Duplicable).duplicate() as IoRedisSubscriber & NodeRedisSubscriber

@@ -125,7 +125,8 @@ export class RedisStore implements SessionStore {
 
   /**
    * Session-end notices for `manager.watch` on channel `<prefix>ends` (plain pub/sub, also on a
-   * cluster); the subscriber is a `duplicate()` of the client, opened by the first watch.
+   * cluster); the subscriber is a `duplicate()` of the client (on a cluster, of one master's
+   * connection), opened by the first watch.
    */
   endNotices(): EndNoticeChannel | undefined {
     this.#endNotices ??= redisEndChannel({
