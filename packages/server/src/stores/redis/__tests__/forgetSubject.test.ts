@@ -1,3 +1,4 @@
+import { createClient } from 'redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuditEvent } from '../../../audit/events'
 import { hashToken } from '../../../crypto/token'
@@ -34,7 +35,9 @@ async function mastersOf(url: string): Promise<string[]> {
 async function everything(masters: readonly string[], prefix: string): Promise<string> {
   const dump: string[] = []
   for (const url of masters) {
-    const { client, close } = await connectNodeRedis(url)
+    const client = createClient({ url })
+    client.on('error', () => {})
+    await client.connect()
     try {
       for await (const batch of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
         for (const key of batch) {
@@ -53,7 +56,7 @@ async function everything(masters: readonly string[], prefix: string): Promise<s
         }
       }
     } finally {
-      close()
+      client.destroy()
     }
   }
   return dump.join('\n')
