@@ -134,6 +134,17 @@ export interface OidcRelyingParty {
    */
   checkIdpSession(session: Pick<SessionInfo, 'handle'>): Promise<IdpSessionCheck>
   /**
+   * GDPR Art. 17 for the users this IdP signs in: `manager.forgetSubject(sub)` (every session,
+   * tombstone and index entry of the subject, audited without it in clear), then what the relying party
+   * keeps beside the sessions — each link with its sealed IdP tokens and the `(iss, sub)` / `(iss, sid)`
+   * index entries. Resolves how many sessions were erased. Safe to repeat: a retry after a failure (the
+   * IdP's discovery document is needed for its issuer) finds no session and erases the links left.
+   *
+   * @example
+   * const erased = await rp.forgetSubject(user.oidcSub)
+   */
+  forgetSubject(sub: string): Promise<number>
+  /**
    * Step-up for one route: `null` when the session's authentication is recent enough; else, for a
    * browser navigation, a 302 to the IdP with `max_age` and `prompt=login` that returns to `url`; for an
    * API client, 401 `reauth_required` with the `max_age` to meet.
@@ -541,6 +552,14 @@ export function createOidcRelyingParty(options: OidcRelyingPartyOptions): OidcRe
         return oauthError(400, 'logout_failed', 'The sessions could not be ended; the store is unavailable.')
       }
       return { status: 200, headers: [NO_STORE] }
+    },
+
+    async forgetSubject(sub) {
+      const erased = await manager.forgetSubject(sub)
+      const { issuer } = (await config()).serverMetadata()
+      const handles = await links.handles({ iss: issuer, sub })
+      await Promise.all(handles.map((handle) => links.remove(handle)))
+      return erased
     },
 
     async signOut(input) {

@@ -26,6 +26,9 @@ export interface OidcFleet {
   a: { app: RpApp; manager: SessionManager; rp: OidcRelyingParty; events: AuditEvent[] }
   b: { app: RpApp; manager: SessionManager; rp: OidcRelyingParty; events: AuditEvent[] }
   browser: Browser
+  /** The Redis both servers share, and the prefix of every key they write. */
+  redis: Redis
+  prefix: string
   /** Shifts the apps' clock (the store's and the managers'); the OP keeps real time. */
   clock: { offset: number }
   close(): Promise<void>
@@ -91,6 +94,8 @@ export async function startOidcFleet(
     a,
     b,
     browser,
+    redis,
+    prefix,
     clock,
     async close() {
       await browser.close()

@@ -170,3 +170,54 @@ describe('OIDC logout against a real OpenID Provider', () => {
     await context.close()
   })
 })
+
+describe('rp.forgetSubject (GDPR Art. 17) after a real OIDC sign-in', () => {
+  /** Every key under the fleet's prefix with its content, as SCAN finds them. */
+  async function everything(): Promise<string> {
+    const dump: string[] = []
+    let cursor = '0'
+    do {
+      const [next, keys] = await fleet.redis.scan(cursor, 'MATCH', `${fleet.prefix}*`, 'COUNT', 500)
+      cursor = next
+      for (const key of keys) {
+        const type = await fleet.redis.type(key)
+        const value =
+          type === 'string'
+            ? await fleet.redis.get(key)
+            : type === 'set'
+              ? await fleet.redis.smembers(key)
+              : type === 'zset'
+                ? await fleet.redis.zrange(key, 0, -1)
+                : type
+        dump.push(`${key} ${JSON.stringify(value)}`)
+      }
+    } while (cursor !== '0')
+    return dump.join('\n')
+  }
+
+  it('erases the sessions, the link with its sealed IdP tokens and the (iss, sub)/(iss, sid) index entries', async () => {
+    const { context, me } = await signedInPage('forgetful-ivy')
+    const other = await signedInPage('judy')
+    const linkKey = `${fleet.prefix}oidc:link:{h:${me.handle}}`
+    expect(await fleet.redis.get(linkKey)).toContain(me.subject)
+    expect(
+      (await everything()).split('\n').filter((line) => line.includes(me.handle)).length,
+    ).toBeGreaterThan(1)
+
+    expect(await fleet.a.rp.forgetSubject(me.subject)).toBe(1)
+
+    const after = await everything()
+    expect(after).not.toContain(me.subject)
+    expect(after).not.toContain(me.handle)
+    expect(after).toContain(other.me.handle) // another user's session and link stay
+    const response = await context.request.get(`${fleet.a.app.url}/me`)
+    expect(response.status()).toBe(401)
+    expect(JSON.stringify(fleet.a.events.filter((e) => e.type === 'subject.forgotten'))).not.toContain(
+      me.subject,
+    )
+    // A repeat finds nothing left.
+    expect(await fleet.a.rp.forgetSubject(me.subject)).toBe(0)
+    await context.close()
+    await other.context.close()
+  })
+})
