@@ -27,7 +27,12 @@ export function localEndChannel(store: object): EndNoticeChannel {
     },
     subscribe(listener) {
       own.add(listener)
-      // Nothing can have been missed before an in-process subscription; no re-check needed.
+      // A manager subscribes with its first watch: ends told before then (another manager's revoke of a
+      // session validated here a moment ago) were not heard, so the watcher re-checks, as after any
+      // subscription.
+      queueMicrotask(() => {
+        if (own.has(listener)) listener.onReady()
+      })
       return async () => {
         own.delete(listener)
       }

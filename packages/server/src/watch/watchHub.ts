@@ -10,6 +10,11 @@ const MAX_TIMER_DELAY = 2 ** 31 - 1
 // Store reads in flight at once during a re-check of every watch (after the channel reconnects).
 const RECHECK_CONCURRENCY = 64
 const DEFAULT_RETRY_DELAY = 1000
+// Ends heard of lately, for a watch made after its session ended: a revoke that lands between a
+// handshake's validate and its watch() (the upgrade in between, on any server) is not missed until
+// the deadline. Every session end is final (a renewal is never one), so remembering a handle is safe.
+const RECENT_ENDS_MAX = 10_000
+const RECENT_ENDS_MS = 60_000
 
 interface Watch {
   readonly id: string
@@ -73,6 +78,22 @@ export function createWatchHub(options: WatchHubOptions): WatchHub {
   let nextId = 0
   let unsubscribe: (() => Promise<void>) | undefined
   let closed = false
+  const recentEnds = new Map<string, { reason: ExpiryReason; at: number }>()
+
+  function rememberEnd(handle: string, reason: ExpiryReason): void {
+    recentEnds.delete(handle)
+    recentEnds.set(handle, { reason, at: now() })
+    // A Map iterates in insertion order: the first key is the oldest.
+    if (recentEnds.size > RECENT_ENDS_MAX) recentEnds.delete(recentEnds.keys().next().value!)
+  }
+
+  function recentEnd(handle: string): ExpiryReason | undefined {
+    const ended = recentEnds.get(handle)
+    if (ended === undefined) return undefined
+    if (now() - ended.at <= RECENT_ENDS_MS) return ended.reason
+    recentEnds.delete(handle)
+    return undefined
+  }
 
   function arm(): void {
     const earliest = heap.peek()
@@ -130,13 +151,19 @@ export function createWatchHub(options: WatchHubOptions): WatchHub {
   }
 
   function endHandle(handle: string, reason: ExpiryReason): void {
+    rememberEnd(handle, reason)
     const set = byHandle.get(handle)
     if (!set) return
     for (const watch of [...set]) end(watch, reason)
   }
 
-  /** Why a session whose record is gone ended: its deadline if that passed, else we cannot tell. */
+  /**
+   * Why a session whose record is gone ended: the end heard of lately, else its deadline if that
+   * passed, else we cannot tell.
+   */
   function lastKnownReason(watch: Watch, time: number): ExpiryReason {
+    const heard = recentEnd(watch.handle)
+    if (heard !== undefined) return heard
     const tier = limits[watch.policy]
     if (!tier) return 'policy_changed'
     return judgeLimits({ session: watch, limits: tier, now: time }).reason ?? 'unknown'
@@ -269,7 +296,13 @@ export function createWatchHub(options: WatchHubOptions): WatchHub {
       const set = byHandle.get(watch.handle)
       if (set) set.add(watch)
       else byHandle.set(watch.handle, new Set([watch]))
-      queue(watch)
+      const endedMeanwhile = recentEnd(watch.handle)
+      if (endedMeanwhile === undefined) queue(watch)
+      else {
+        // Ended after its validate: at once, with the reason it ended for (never inside watch()).
+        const ending = setTimeout(() => end(watch, endedMeanwhile), 0)
+        ending.unref?.()
+      }
       return () => {
         remove(watch)
       }
@@ -294,6 +327,7 @@ export function createWatchHub(options: WatchHubOptions): WatchHub {
       watches.clear()
       byHandle.clear()
       heap = new DeadlineHeap()
+      recentEnds.clear()
       await unsubscribe?.()
     },
   }

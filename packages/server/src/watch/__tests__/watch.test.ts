@@ -167,6 +167,37 @@ describe('manager.watch', () => {
     expect(ends).toEqual([{ session: result.session.handle, reason: 'policy_changed' }])
   })
 
+  it('ends at once a watch made after its session ended, as when a revoke lands during the handshake', async () => {
+    const store = new MemoryStore({ sweepInterval: 0 })
+    const a = createSessionManager({ policy, store })
+    const b = createSessionManager({ policy, store })
+    // Validated for the handshake, then revoked — here and on another server — before the watch starts.
+    const here = await signedIn(b, 'u1')
+    const there = await signedIn(b, 'u2')
+    await b.revoke(here.token, 'logout')
+    await a.revoke(there.token)
+    const ends = recorder()
+    b.watch(here.session, ends.onEnd)
+    b.watch(there.session, ends.onEnd)
+    expect(ends.ends).toEqual([])
+    await vi.advanceTimersByTimeAsync(0)
+    // b heard its own logout; the other server's revoke came before b listened (its first watch
+    // subscribes), so b's re-check at subscription found the session gone.
+    expect(ends.ends).toHaveLength(2)
+    expect(ends.ends).toEqual(
+      expect.arrayContaining([
+        { session: here.session.handle, reason: 'logout' },
+        { session: there.session.handle, reason: 'unknown' },
+      ]),
+    )
+    // Once b listens, another server's revoke during a handshake is heard, with its reason.
+    const later = await signedIn(b, 'u3')
+    await a.revoke(later.token)
+    b.watch(later.session, ends.onEnd)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(ends.ends.at(-1)).toEqual({ session: later.session.handle, reason: 'revoked' })
+  })
+
   it('ends when a reused renewed token makes the store revoke the session', async () => {
     const manager = createSessionManager({
       policy: { ...policy, renewEvery: '1m', renewGrace: '10s' },
