@@ -30,7 +30,7 @@ describe('Debian Caddy with forward_auth in front of two plain apps', () => {
       apiBase: caddy.origins[1]!,
       site,
       api,
-      deadlinesOnResponses: false,
+      deadlinesOnResponses: true,
     }),
   )
 })
