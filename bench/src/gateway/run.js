@@ -1,22 +1,35 @@
 // The gateway: requests/s and latency through nginx with Curfew forward auth (auth_request → the
 // gateway, memory store) against nginx straight to the same plain upstream, and the gateway's
 // reverse-proxy mode against nginx proxy_pass. Rounds alternate; medians; one run, one machine.
+// Also nginx auth_request to a bare Node server answering 200 (the floor any Node auth service pays on
+// this machine), and the user CPU each auth service spends per request. With
+// CURFEW_BENCH_BASELINE=/path/to/gateway/dist/index.js, that build runs too, as an A/B in the same run.
 import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { alternate, fmt, median } from '../lib/stats.js'
 import { nginxBinary, startNginx } from './nginx.js'
 
-const VARIANTS = ['nginx-direct', 'nginx-forward-auth', 'gateway-proxy']
+const BASELINE = process.env.CURFEW_BENCH_BASELINE
+const VARIANTS = [
+  'nginx-direct',
+  'nginx-auth-floor',
+  'nginx-forward-auth',
+  ...(BASELINE ? ['nginx-forward-auth-baseline'] : []),
+  'gateway-proxy',
+]
 const LABELS = {
   'nginx-direct': 'nginx proxy_pass → app (no auth)',
+  'nginx-auth-floor': 'nginx auth_request → bare Node server (200, no session check), → app',
   'nginx-forward-auth': 'nginx auth_request → Curfew gateway (memory), → app',
+  'nginx-forward-auth-baseline': `the same with the baseline gateway build (${BASELINE})`,
   'gateway-proxy': 'Curfew gateway reverse proxy (memory) → app',
 }
 
-async function child(role, upstream) {
+async function child(role, upstream, env) {
   const process_ = fork(fileURLToPath(new URL('./children.js', import.meta.url)), [role, upstream ?? ''], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    ...(env ? { env: { ...process.env, ...env } } : {}),
   })
   const { port } = await new Promise((resolve, reject) => {
     process_.once('message', resolve)
@@ -24,6 +37,11 @@ async function child(role, upstream) {
   })
   return {
     url: `http://127.0.0.1:${port}`,
+    cpu: () =>
+      new Promise((resolve) => {
+        process_.once('message', resolve)
+        process_.send('cpu')
+      }),
     stop: () =>
       new Promise((resolve) => {
         process_.once('exit', resolve)
@@ -63,6 +81,8 @@ export async function runGateway({ quick }) {
     stops.push(authGateway.stop)
     const proxyGateway = await child('gateway', app.url)
     stops.push(proxyGateway.stop)
+    const floor = await child('auth-floor')
+    stops.push(floor.stop)
     const nginx = await startNginx({
       gateway: authGateway.url,
       sites: [
@@ -71,14 +91,28 @@ export async function runGateway({ quick }) {
       ],
     })
     stops.push(nginx.stop)
+    const floorNginx = await startNginx({ gateway: floor.url, sites: [{ upstream: app.url, curfew: true }] })
+    stops.push(floorNginx.stop)
     const [direct, guarded] = nginx.origins
     const cookie = await signIn(guarded)
     const proxyCookie = await signIn(proxyGateway.url)
     // Every variant carries the same cookie header size.
     const targets = {
       'nginx-direct': { url: direct, cookie },
-      'nginx-forward-auth': { url: guarded, cookie },
-      'gateway-proxy': { url: proxyGateway.url, cookie: proxyCookie },
+      'nginx-auth-floor': { url: floorNginx.origins[0], cookie, service: floor },
+      'nginx-forward-auth': { url: guarded, cookie, service: authGateway },
+      'gateway-proxy': { url: proxyGateway.url, cookie: proxyCookie, service: proxyGateway },
+    }
+    if (BASELINE) {
+      const baseline = await child('gateway', '', { CURFEW_BENCH_GATEWAY: BASELINE })
+      stops.push(baseline.stop)
+      const baselineNginx = await startNginx({
+        gateway: baseline.url,
+        sites: [{ upstream: app.url, curfew: true }],
+      })
+      stops.push(baselineNginx.stop)
+      const url = baselineNginx.origins[0]
+      targets['nginx-forward-auth-baseline'] = { url, cookie: await signIn(url), service: baseline }
     }
     const seconds = quick ? 1.5 : 4
     for (const variant of VARIANTS) await load({ ...targets[variant], seconds: quick ? 0.5 : 1 })
@@ -86,11 +120,23 @@ export async function runGateway({ quick }) {
       rounds: quick ? 3 : 5,
       variants: VARIANTS,
       run: async (variant) => {
+        const { service } = targets[variant]
+        const cpu0 = await service?.cpu()
         const result = await load({ ...targets[variant], seconds })
+        const cpu1 = await service?.cpu()
         if (result.non2xx > 0 || result.errors > 0) {
           throw new Error(`${variant}: ${result.non2xx} non-2xx answers, ${result.errors} errors`)
         }
-        return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 }
+        // User-space CPU of the auth service (or the proxying gateway) per request through the proxy.
+        const user = cpu0 && cpu1 ? (cpu1.cpu.user - cpu0.cpu.user) / result.requests.total : undefined
+        const connections = cpu0 && cpu1 ? cpu1.connections - cpu0.connections : undefined
+        return {
+          rps: result.requests.average,
+          p50: result.latency.p50,
+          p99: result.latency.p99,
+          user,
+          connections,
+        }
       },
     })
     const s = Object.fromEntries(
@@ -100,6 +146,8 @@ export async function runGateway({ quick }) {
           rps: median(results[v].map((r) => r.rps)),
           p50: median(results[v].map((r) => r.p50)),
           p99: median(results[v].map((r) => r.p99)),
+          user: results[v][0].user === undefined ? undefined : median(results[v].map((r) => r.user)),
+          connections: results[v].reduce((sum, r) => sum + (r.connections ?? 0), 0),
         },
       ]),
     )
@@ -110,6 +158,9 @@ export async function runGateway({ quick }) {
         name: LABELS[variant],
         value:
           `${fmt.int(s[variant].rps)} req/s, p50 ${s[variant].p50} ms, p99 ${s[variant].p99} ms` +
+          (s[variant].user === undefined
+            ? ''
+            : `, service user CPU ${fmt.us(s[variant].user)}/req, ${s[variant].connections} new connections to it`) +
           (anchor === variant
             ? ''
             : `; added p50 ${(s[variant].p50 - s[anchor].p50).toFixed(1)} ms, p99 ${(s[variant].p99 - s[anchor].p99).toFixed(1)} ms`),
@@ -121,11 +172,13 @@ export async function runGateway({ quick }) {
       summary: s,
       rows: [
         row('nginx-direct', 'nginx-direct'),
+        row('nginx-auth-floor', 'nginx-direct'),
         {
           ...row('nginx-forward-auth', 'nginx-direct'),
           target: 'forward auth costs ≤ 15 % of throughput',
           met: 1 - s['nginx-forward-auth'].rps / s['nginx-direct'].rps <= 0.15,
         },
+        ...(BASELINE ? [row('nginx-forward-auth-baseline', 'nginx-direct')] : []),
         row('gateway-proxy', 'nginx-direct'),
       ],
     }
