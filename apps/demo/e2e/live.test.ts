@@ -3,7 +3,7 @@ import { WebSocket } from 'ws'
 import { startDemo } from './harness'
 
 // The live feed over a real WebSocket (the `ws` client): its handshake needs the session, and Curfew
-// cuts it with 4401 on logout and when the admin revokes the session.
+// cuts it with 4401 at the idle deadline, on logout and when the admin revokes the session.
 let demo: Awaited<ReturnType<typeof startDemo>> | undefined
 afterEach(async () => {
   await demo?.close()
@@ -49,6 +49,26 @@ describe('demo live feed (GET /api/live)', () => {
     expect(logout.status).toBe(200)
     expect(await feed.outcome).toEqual({ opened: true, code: 4401, reason: 'logout' })
     expect(feed.messages.length).toBeGreaterThan(0)
+  })
+
+  it('cuts the feed with 4401 "idle" at the idle deadline, though it keeps pushing', async () => {
+    demo = await startDemo({ idle: '3s', absolute: '10m', warn: '1s' })
+    const { cookie } = await signIn(demo.url)
+    const feed = open(demo.url, cookie)
+    await feed.opened
+    // The demo's clock is the test's: move it to the idle deadline at once. The watch's one timer was
+    // armed for 3 s of real time; when it fires, the store (same clock) confirms the deadline passed.
+    demo.advance(3_000)
+    // Nothing but the watch closes with 4401 "idle"; the feed pushed meanwhile, and that was no activity.
+    expect(await feed.outcome).toEqual({ opened: true, code: 4401, reason: 'idle' })
+    expect(feed.messages.length).toBeGreaterThan(0)
+    expect(demo.demo.feed.recent()).toContainEqual(
+      expect.objectContaining({
+        type: 'connection.closed',
+        reason: 'idle',
+        meta: { transport: 'websocket' },
+      }),
+    )
   })
 
   it('cuts the feed with 4401 "revoked" when the admin revokes the session', async () => {
