@@ -1,7 +1,8 @@
 // Live connections: N WebSockets held open on one process, each watched until its session ends
 // (`@curfew/server/ws`). Measured: heap per watched session against the heap of the open socket itself,
 // CPU while every socket sits idle (one shared timer: should be ≈ 0) against the same sockets unwatched,
-// and the time from one revokeSubject to the last socket closed against closing them all directly.
+// and the time from one revokeSubject to the last socket closed against closing them all directly
+// (and to every watch told, without sockets: the part that is Curfew's, not the close handshakes').
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createServer } from 'node:http'
@@ -74,10 +75,36 @@ async function scenario({ count, watch }) {
   return { heapPerSocket, cpu, closeMs: Number(lastClosed) - started, codes: JSON.parse(codes) }
 }
 
+/** Curfew's own part of a revoke: revokeSubject → every watch told, with no socket to close. */
+async function watchesOnly(count) {
+  const manager = createSessionManager({
+    policy: { idleTimeout: '15m', absoluteTimeout: '12h' },
+    store: new MemoryStore(),
+  })
+  let told = 0
+  let allTold
+  const done = new Promise((resolve) => {
+    allTold = resolve
+  })
+  for (let i = 0; i < count; i++) {
+    const { token } = await manager.create({ subject: 'bench-user' })
+    const result = await manager.validate(token, { activity: false })
+    manager.watch(result.session, () => {
+      if (++told === count) allTold(performance.now())
+    })
+  }
+  const started = performance.now()
+  await manager.revokeSubject('bench-user')
+  const ms = (await done) - started
+  await manager.close()
+  return ms
+}
+
 export async function runLive({ quick }) {
   const count = quick ? 1000 : 10_000
   const plain = await scenario({ count, watch: false })
   const watched = await scenario({ count, watch: true })
+  const toldMs = await watchesOnly(count)
   if (watched.codes['4401'] !== count)
     throw new Error(`live bench: close codes ${JSON.stringify(watched.codes)}`)
   const watchBytes = watched.heapPerSocket - plain.heapPerSocket
@@ -115,6 +142,12 @@ export async function runLive({ quick }) {
         name: `close all ${n} sockets directly (wss.clients → close)`,
         value: `${fmt.int(plain.closeMs)} ms`,
         ratio: '1.00× direct',
+      },
+      {
+        section: 'Live',
+        name: `revokeSubject → all ${n} watches told (no sockets: Curfew's own part)`,
+        value: `${fmt.int(toldMs)} ms`,
+        ratio: `${fmt.x(toldMs / plain.closeMs)} direct`,
       },
       {
         section: 'Live',
