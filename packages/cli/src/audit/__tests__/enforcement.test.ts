@@ -138,6 +138,28 @@ describe('enforcement rules', () => {
     ])
   })
 
+  it('lets another process accept a request in the millisecond a session ended, not later or in the same log', () => {
+    const violations: AuditViolation[] = []
+    const checker = createEnforcementChecker({
+      policies: [POLICY],
+      tolerance: 2000,
+      report: (v) => violations.push(v),
+    })
+    const feed = (line: AuditLine, file: string, n: number) => checker.feed(line, { file, line: n }, file)
+    feed(created('s_a'), 'api.log', 1)
+    feed({ type: 'session.revoked', time: T + MIN, session: 's_a', reason: 'revoked' }, 'api.log', 2)
+    // Same millisecond, another process: merged after the end, but it raced it.
+    feed({ type: 'session.activity', time: T + MIN, session: 's_a' }, 'web.log', 1)
+    // Same millisecond in the log that ended it, and a later millisecond elsewhere: after the end.
+    feed({ type: 'session.activity', time: T + MIN, session: 's_a' }, 'api.log', 3)
+    feed({ type: 'session.activity', time: T + MIN + 1, session: 's_a' }, 'web.log', 2)
+    checker.finish()
+    expect(violations.map((v) => [v.rule, v.file, v.line])).toEqual([
+      ['session.accepted_after_end', 'api.log', 3],
+      ['session.accepted_after_end', 'web.log', 2],
+    ])
+  })
+
   it('judges sessions without activity records only by the absolute deadline', () => {
     const v = check([
       { ...created('s_a'), evidence: undefined },
