@@ -70,6 +70,7 @@ function managerOptions(
         }
       : {}),
     storeTimeout: config.storeTimeout,
+    onStoreError: config.onStoreError,
     ...extra,
   }
 }

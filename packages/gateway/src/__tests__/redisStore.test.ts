@@ -72,12 +72,13 @@ describe('while the store is down', () => {
     await gateway?.close()
   })
 
-  it('fails /readyz and answers forward auth with 401, never 500', async () => {
+  it('fails /readyz and answers forward auth with 503 (onStoreError "unavailable", the default), never 500', async () => {
     expect(await (await fetch(`${gateway.url}/readyz`)).json()).toEqual({ status: 'store_unavailable' })
     expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200)
     const response = await fetch(`${gateway.url}/auth`, {
       headers: { cookie: `curfew_session=${'A'.repeat(43)}`, 'x-original-uri': '/x' },
     })
-    expect(response.status).toBe(401)
+    expect(response.status).toBe(503)
+    expect(await response.json()).toMatchObject({ reason: 'store_unavailable' })
   })
 })

@@ -127,6 +127,15 @@ export const gatewayConfigSchema = z
       })
       .default('stdout'),
     upstream: z.union([httpUrl, z.array(upstream).min(1)]).optional(),
+    /**
+     * What a request gets while the store is down or too slow: `"unavailable"` (default) answers 503 with
+     * `Retry-After` and keeps the cookie; `"deny"` answers 401 like a missing session (a proxy then sends
+     * browsers to a sign-in that cannot complete until the store is back). Both fail closed. The
+     * `onStoreError` option of `createSessionManager`.
+     */
+    onStoreError: z
+      .enum(['unavailable', 'deny'], { error: 'expected "unavailable" or "deny"' })
+      .default('unavailable'),
     /** Longest a forward-auth or proxied request may wait for the store (ms). Default 1000. */
     storeTimeout: z.number().int().positive().max(60_000).default(1000),
     /** How long SIGTERM waits for in-flight requests before closing sockets (ms). Default 10000. */
