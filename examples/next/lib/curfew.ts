@@ -1,6 +1,6 @@
 import { createSessionManager, type SessionManager } from '@curfew/server'
 import { createSessionHandler } from '@curfew/server/fetch'
-import { headers } from 'next/headers'
+import { cookies, headers } from 'next/headers'
 
 // Route handlers and Server Components are bundled separately, so a plain module-level manager could
 // exist twice (two MemoryStores that do not know each other's sessions). One per process, kept on
@@ -19,14 +19,19 @@ export const manager = shared.curfewManager
 /** The session routes live in app/session/[[...path]]/route.ts, so the base path is the default `/session`. */
 export const curfew = createSessionHandler(manager)
 
+// README:start (packages/server/README.md, Next.js section; readme.test.ts compares)
 /**
- * The signed-in user's session for a Server Component, or null. Passive: rendering a page cannot send
- * the `Curfew-Session` header or a rotated cookie, so it only reads; the browser SDK reports activity.
+ * For Server Components: the session from the request's cookie, or null. Passive: a page cannot send the
+ * `Curfew-Session` header or a renewed cookie, so it extends nothing (the browser SDK reports activity).
+ * `Host` only picks the cookie's name, as on every session route: `curfew_session` on localhost and
+ * 127.0.0.1, else `__Host-curfew_session` (Secure).
  */
 export async function currentSession() {
-  const incoming = await headers()
-  const auth = await curfew.authenticate(new Request('http://next.internal/', { headers: incoming }), {
-    passive: true,
-  })
+  const cookieStore = await cookies()
+  const request = new Request('http://next.internal/', { headers: { cookie: cookieStore.toString() } })
+  const host = (await headers()).get('host')
+  if (host) request.headers.set('host', host)
+  const auth = await curfew.authenticate(request, { passive: true })
   return auth.ok ? auth.session : null
 }
+// README:end

@@ -70,6 +70,10 @@ describe('examples/next', () => {
     const cookie = `${session.name}=${session.value}`
     const firstDeadline = ((await (await sessionStatus(url, cookie)).json()) as { expiresAt: number })
       .expiresAt
+    // The Server Component reads the same cookie through cookies() (lib/curfew.ts, currentSession).
+    const page200 = await fetch(`${url}/protected`, { headers: { cookie }, redirect: 'manual' })
+    expect(page200.status).toBe(200)
+    expect(await page200.text()).toMatch(/Signed in as (<!-- -->)?ada/)
 
     const dialog = page.getByRole('alertdialog')
     await step('next: warning dialog', async () => {
@@ -88,5 +92,9 @@ describe('examples/next', () => {
     const refused = await sessionStatus(url, cookie)
     expect(refused.status).toBe(401)
     expect(await refused.json()).toMatchObject({ error: 'session_expired', reason: 'idle' })
+    // The cookie still reaches the page (the proxy lets it through); currentSession finds no session.
+    const gone = await fetch(`${url}/protected`, { headers: { cookie }, redirect: 'manual' })
+    expect(gone.status).toBe(307)
+    expect(new URL(gone.headers.get('location')!, url).pathname).toBe('/')
   })
 })

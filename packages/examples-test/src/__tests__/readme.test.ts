@@ -22,3 +22,18 @@ describe('root README', () => {
     expect(shown).toBe(ran.trim())
   })
 })
+
+describe('server README, Next.js section', () => {
+  it("shows examples/next's currentSession (cookies() in a Server Component) as the example runs it", () => {
+    const readme = readFileSync(join(EXAMPLES, '../packages/server/README.md'), 'utf8')
+    const section = between(readme, '#### Next.js (App Router)', '\n## ')
+    const lib = readFileSync(join(exampleDir('next'), 'lib/curfew.ts'), 'utf8')
+    const ran = lib.slice(lib.indexOf('\n', lib.indexOf('// README:start')) + 1, lib.indexOf('// README:end'))
+    expect(ran).toContain('await cookies()')
+    expect(section).toContain(ran.trim())
+    // The snippet's imports are the example's, so it compiles as shown.
+    for (const line of lib.split('\n').filter((line) => line.startsWith('import '))) {
+      expect(section).toContain(line)
+    }
+  })
+})
