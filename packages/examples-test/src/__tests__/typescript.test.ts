@@ -8,7 +8,8 @@ import { step } from '../timing'
 const dir = exampleDir('typescript')
 
 describe('examples/typescript', () => {
-  // Six tsc runs over every entry point with skipLibCheck off: minutes when pnpm test shares the cores.
+  // Six tsc runs over every entry point with skipLibCheck off, two at a time: minutes when pnpm test shares
+  // the cores.
   it('compiles CommonJS (node16) and ESM (node16, bundler) consumers with skipLibCheck off on TypeScript 5.9 and 7', {
     timeout: 900_000,
   }, async () => {
@@ -20,5 +21,7 @@ describe('examples/typescript', () => {
     )
     process.stdout.write(result.stdout)
     expect('failed' in result ? result.stdout : '').toBe('')
+    expect(result.stdout.match(/ ok +\d+\.\d s$/gm)).toHaveLength(6)
+    expect(result.stdout).toMatch(/^6 cells, 2 at a time: \d+\.\d s$/m)
   })
 })
