@@ -47,14 +47,19 @@ interface NodeRedisSubscriber extends Emitter {
 type Duplicable = { duplicate(): unknown; call?: unknown }
 
 /**
- * Session-end notices over Redis pub/sub. Publishing goes through the store's own client (`PUBLISH`);
- * each manager that watches opens ONE subscriber connection: a `duplicate()` of that client, or on a
- * cluster a connection to one master that moves to another when its node is lost
- * ({@link subscribeOnCluster}). Plain pub/sub also works on Redis Cluster (a `PUBLISH` reaches every
- * node), which is why it is used there too: notices are rare (one per session end), so sharded pub/sub
- * would save little. Whenever the subscriber (re)subscribes, the listener's `onReady` runs so the
- * watcher re-checks what it may have missed. Without `duplicate()` (a bare `{ send }` adapter) there
- * is no channel: `undefined`.
+ * Session-end notices over Redis pub/sub. Publishing goes through the store's own client; each manager
+ * that watches opens ONE subscriber connection.
+ *
+ * - Single node: plain `PUBLISH` / `SUBSCRIBE` on a `duplicate()` of the client. (`SPUBLISH` would
+ *   work on one Redis 7 node too, but gains nothing there and would shut out Redis 6.)
+ * - Cluster: sharded pub/sub (Redis 7). `SPUBLISH`, routed by the channel's slot, reaches only the
+ *   shard that owns it, where a plain `PUBLISH` is copied to every node over the cluster bus. The
+ *   subscriber is a connection to that shard's master that follows the slot to its new owner on a
+ *   failover or a `MOVED` ({@link subscribeOnCluster}).
+ *
+ * Whenever the subscriber (re)subscribes, the listener's `onReady` runs so the watcher re-checks what
+ * it may have missed. Without `duplicate()` (a bare `{ send }` adapter) there is no channel:
+ * `undefined`.
  */
 export function redisEndChannel(options: {
   client: unknown
@@ -65,11 +70,13 @@ export function redisEndChannel(options: {
   const client = options.client as Partial<Duplicable>
   if (typeof client.duplicate !== 'function') return undefined
   const ioredis = typeof client.call === 'function'
-  const subscribeOnNode = clusterNodeSubscribers(client)
+  const subscribeOnNode = clusterNodeSubscribers(client, (args) => send(args))
+  // On a cluster the notice goes to the channel's own shard only (routed by the channel's slot).
+  const publishCommand = subscribeOnNode ? 'SPUBLISH' : 'PUBLISH'
   return {
     async publish(notice) {
       try {
-        await send(['PUBLISH', channel, encodeNotice(notice)])
+        await send([publishCommand, channel, encodeNotice(notice)], channel)
       } catch {
         // The revoke itself went through the store; a subscriber that missed this re-checks on reconnect.
       }

@@ -61,3 +61,17 @@ export function checkPrefix(prefix: string): string {
   }
   return prefix
 }
+
+/** Redis Cluster's hash slot of a key or shard channel (CRC16/XMODEM of its hash tag, mod 16,384). */
+export function keySlot(key: string): number {
+  const open = key.indexOf('{')
+  const close = open === -1 ? -1 : key.indexOf('}', open + 1)
+  const hashed = close > open + 1 ? key.slice(open + 1, close) : key
+  let crc = 0
+  for (const byte of Buffer.from(hashed)) {
+    crc ^= byte << 8
+    for (let bit = 0; bit < 8; bit++)
+      crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff
+  }
+  return crc % 16_384
+}

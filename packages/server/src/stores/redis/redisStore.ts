@@ -124,9 +124,10 @@ export class RedisStore implements SessionStore {
   }
 
   /**
-   * Session-end notices for `manager.watch` on channel `<prefix>ends` (plain pub/sub, also on a
-   * cluster); the subscriber is a `duplicate()` of the client (on a cluster, of one master's
-   * connection), opened by the first watch.
+   * Session-end notices for `manager.watch` on channel `<prefix>ends`: plain pub/sub on one node,
+   * sharded pub/sub (`SPUBLISH` / `SSUBSCRIBE`) on a cluster. The subscriber, opened by the first
+   * watch, is a `duplicate()` of the client (on a cluster, a connection to the master that owns the
+   * channel's slot, following it through failovers).
    */
   endNotices(): EndNoticeChannel | undefined {
     this.#endNotices ??= redisEndChannel({
