@@ -81,10 +81,11 @@ export async function slotOwner(ask: AskCluster, slot: number): Promise<Address>
  * master (`SSUBSCRIBE`), found with {@link slotOwner} each time it (re)subscribes.
  *
  * Why not the client's own `ssubscribe` / `sSubscribe`: node-redis 5 and 6 follow a moved slot (on the
- * server's `sunsubscribe` they rediscover and subscribe again), and ioredis 5.11+ / 6 do with
- * `shardedSubscribers: true` (off by default, so on an application's Cluster it usually is not), but
- * none of them tells when it has subscribed again: notices published in between are lost, and the
- * watcher would never re-check. Our own connection knows each time it subscribes.
+ * server's `sunsubscribe` they rediscover and subscribe again) but say nothing when they have; ioredis
+ * 5.11 / 6 follow slots only with `shardedSubscribers: true` (off by default, so an application's
+ * Cluster usually has it off), and their `subscribersReady` fires before the re-sent `SSUBSCRIBE`s
+ * are answered (a failure only goes to the debug log). Notices published in between are lost, and
+ * the watcher must re-check after every re-subscription: our own connection knows when it happens.
  *
  * The connection is lost when its node goes (a failover), when the node answers `MOVED` (the slot
  * moved before we subscribed), or when the node gives up the slot while we stay connected (Redis 7
