@@ -20,6 +20,7 @@ import { GatewayConfigError } from './config/errors'
 import { parseConfig } from './config/parseConfig'
 import type { GatewayConfig, GatewayConfigInput } from './config/schema'
 import { withFormBodies } from './http/formParser'
+import { createGatewayMetrics } from './metrics/createGatewayMetrics'
 import { type ProxiedSocket, registerReverseProxy } from './proxy/reverseProxy'
 import { forwardAuthRoute } from './routes/forwardAuth'
 import { healthRoutes } from './routes/health'
@@ -34,7 +35,10 @@ export interface GatewayOptions {
   config: GatewayConfigInput | GatewayConfig
   /** A test clock (epoch ms) for the store and the manager. Leave it out in production. */
   now?: () => number
-  /** OpenTelemetry metrics, as `createSessionManager`'s `metrics` option. Default: the global meter. */
+  /**
+   * OpenTelemetry metrics, as `createSessionManager`'s `metrics` option (tests). Default: what the
+   * config's `metrics` key says.
+   */
   metrics?: MetricsOption
 }
 
@@ -45,6 +49,8 @@ export interface Gateway {
   readonly config: GatewayConfig
   /** Proxied WebSockets now open, with their sessions. */
   readonly sockets: ReadonlySet<ProxiedSocket>
+  /** Starts the Prometheus scrape endpoint when `metrics.prometheus` is configured; resolves its URL. */
+  listenMetrics(): Promise<string | undefined>
   /** Stops taking new requests: `/readyz` answers 503 from now on. */
   drain(): void
   /** Closes the app (in-flight requests finish first), proxied sockets (1001), the store and the audit file. */
@@ -88,6 +94,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const config = parseConfig(options.config)
   const store = createStore(config.store, options.now ? { now: options.now } : {})
   const audit = createAuditSinks(config.audit)
+  const metrics = createGatewayMetrics(options.metrics === undefined ? config.metrics : 'global')
+  const metricsOption = options.metrics ?? metrics.option
   // Start even if the store is down (then `/readyz` fails and requests are refused until it returns).
   await store.connected(3000)
   let manager: SessionManager
@@ -97,12 +105,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         store: store.store,
         audit: audit.sinks,
         ...(options.now ? { now: options.now } : {}),
-        ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+        ...(metricsOption === undefined ? {} : { metrics: metricsOption }),
       }),
     )
   } catch (error) {
     await store.close()
     await audit.close()
+    await metrics.close()
     if (error instanceof CurfewError && error.code === 'compliance_failed') {
       const failures = error.message.split('\n').slice(1).join(' ').replace(/\s+/g, ' ').trim()
       throw new GatewayConfigError({ key: 'compliance', message: `rule failed: ${failures}`, cause: error })
@@ -210,6 +219,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     manager,
     config,
     sockets,
+    listenMetrics: () => metrics.listen(),
     drain: () => {
       draining = true
     },
@@ -221,6 +231,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         await manager.close()
         await store.close()
         await audit.close()
+        await metrics.close()
       })()
       return closed
     },

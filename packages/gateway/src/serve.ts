@@ -39,6 +39,7 @@ export async function serve(options: ServeOptions): Promise<number> {
     return SERVE_EXIT.failed
   }
   stderr(`curfew serve: listening on ${gateway.url}`)
+  if (gateway.metricsUrl) stderr(`curfew serve: metrics for Prometheus at ${gateway.metricsUrl}`)
   options.onListening?.(gateway)
   if (options.handleSignals === false) return SERVE_EXIT.ok
 

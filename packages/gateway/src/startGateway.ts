@@ -6,6 +6,8 @@ export interface RunningGateway extends Gateway {
   /** `http://host:port` it listens on. */
   readonly url: string
   readonly port: number
+  /** Where Prometheus scrapes the metrics (`metrics.prometheus`), else `undefined`. */
+  readonly metricsUrl: string | undefined
 }
 
 /**
@@ -17,7 +19,9 @@ export interface RunningGateway extends Gateway {
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const gateway = await createGateway(options)
+  let metricsUrl: string | undefined
   try {
+    metricsUrl = await gateway.listenMetrics()
     await gateway.app.listen({ host: gateway.config.listen.host, port: gateway.config.listen.port })
   } catch (error) {
     await gateway.close()
@@ -25,5 +29,5 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   }
   const address = gateway.app.server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
-  return Object.assign(gateway, { url: `http://${host}:${address.port}`, port: address.port })
+  return Object.assign(gateway, { url: `http://${host}:${address.port}`, port: address.port, metricsUrl })
 }

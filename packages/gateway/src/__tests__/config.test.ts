@@ -23,6 +23,11 @@ describe('parseConfig', () => {
     expect(config.audit).toBe('stdout')
     expect(config.listen).toEqual({ host: '127.0.0.1', port: 4180 })
     expect(config.devSignIn).toBe(false)
+    expect(config.onStoreError).toBe('unavailable')
+    expect(config.metrics).toBe('global')
+    expect(parseConfig({ policy, metrics: { prometheus: {} } }).metrics).toEqual({
+      prometheus: { host: '127.0.0.1', port: 9464, path: '/metrics' },
+    })
   })
 
   it('accepts a Redis URL, a cluster, tiers, OIDC and upstreams', () => {
@@ -61,6 +66,9 @@ describe('parseConfig', () => {
     expect(keyOf({ policy, oidc: { issuer: 'https://idp.test' } })).toBe('oidc.clientId')
     expect(keyOf({ policy, accessToken: { secret: 'short' } })).toBe('accessToken.secret')
     expect(keyOf({ policy, audit: 'syslog' })).toBe('audit')
+    expect(keyOf({ policy, onStoreError: 'allow' })).toBe('onStoreError')
+    expect(keyOf({ policy, metrics: 'prometheus' })).toBe('metrics')
+    expect(keyOf({ policy, metrics: { prometheus: { port: 99999 } } })).toBe('metrics.prometheus.port')
   })
 
   it('says what it expected, in one line', () => {

@@ -17,12 +17,15 @@ it('starts from the example config the README shows (on a free port, a temp audi
       listen: { host: '127.0.0.1', port: 0 },
       audit: { file: join(dir, 'audit.jsonl') },
       store: { redis: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix: 'curfew-example-test:' },
+      metrics: { prometheus: { host: '127.0.0.1', port: 0 } },
     },
   })
   try {
     const document = await (await fetch(`${gateway.url}/session/policy`)).json()
     expect(document.policies.map((p: { name: string }) => p.name)).toEqual(['default', 'admin'])
     expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200)
+    expect(config.metrics).toEqual({ prometheus: { host: '127.0.0.1', port: 9464, path: '/metrics' } })
+    expect((await fetch(gateway.metricsUrl!)).status).toBe(200)
   } finally {
     await gateway.close()
     await rm(dir, { recursive: true, force: true })

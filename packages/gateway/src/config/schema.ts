@@ -138,6 +138,33 @@ export const gatewayConfigSchema = z
       .default('unavailable'),
     /** Longest a forward-auth or proxied request may wait for the store (ms). Default 1000. */
     storeTimeout: z.number().int().positive().max(60_000).default(1000),
+    /**
+     * OpenTelemetry metrics (`curfew.sessions.*`, `curfew.store.errors`, `curfew.check.duration`):
+     * `"global"` (default) records through the global meter provider (an SDK registered with
+     * `node --import`), `false` records nothing, `{ "prometheus": { "port": 9464 } }` serves them for
+     * Prometheus at `http://127.0.0.1:9464/metrics` through `@opentelemetry/exporter-prometheus`.
+     */
+    metrics: z
+      .union(
+        [
+          z.literal('global'),
+          z.literal(false),
+          z.strictObject({
+            prometheus: z
+              .strictObject({
+                host: z.string().min(1).default('127.0.0.1'),
+                port: z.number().int().min(0).max(65535).default(9464),
+                path: z
+                  .string()
+                  .regex(/^\/[^\s?#]*$/, 'expected a path such as "/metrics"')
+                  .default('/metrics'),
+              })
+              .default({ host: '127.0.0.1', port: 9464, path: '/metrics' }),
+          }),
+        ],
+        { error: 'expected "global", false or { "prometheus": { "port": 9464 } }' },
+      )
+      .default('global'),
     /** How long SIGTERM waits for in-flight requests before closing sockets (ms). Default 10000. */
     shutdownTimeout: z.number().int().nonnegative().max(600_000).default(10_000),
   })
