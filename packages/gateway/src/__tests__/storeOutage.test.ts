@@ -1,6 +1,7 @@
 import { spareRedis } from '@curfew/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RunningGateway, startGateway } from '../index'
+import { type CaddyProcess, startCaddy } from './support/caddy'
 import { type NginxProcess, startNginx } from './support/nginx'
 import { startStaticSite, type UpstreamApp } from './support/upstreamApps'
 
@@ -22,6 +23,7 @@ describe('a Redis outage in the middle of traffic (a real redis-server, killed a
   let unavailable: RunningGateway
   let deny: RunningGateway
   let nginx: NginxProcess
+  let caddy: CaddyProcess
   let site: UpstreamApp
 
   beforeAll(async () => {
@@ -40,9 +42,11 @@ describe('a Redis outage in the middle of traffic (a real redis-server, killed a
     deny = await startGateway({ config: { ...config, onStoreError: 'deny' } })
     site = await startStaticSite()
     nginx = await startNginx({ gateway: unavailable.url, sites: [{ upstream: site.url }] })
+    caddy = await startCaddy({ gateway: unavailable.url, upstreams: [site.url] })
   })
   afterAll(async () => {
     await nginx?.stop()
+    await caddy?.stop()
     await unavailable?.close()
     await deny?.close()
     await site?.close()
@@ -61,16 +65,14 @@ describe('a Redis outage in the middle of traffic (a real redis-server, killed a
       fetch(`${gateway.url}/auth`, {
         headers: { cookie, 'x-original-uri': '/page', 'x-forwarded-host': new URL(gateway.url).host },
       })
-    const browser = () =>
-      fetch(`${nginx.origins[0]}/index.html`, {
-        headers: { cookie, accept: 'text/html' },
-        redirect: 'manual',
-      })
+    const browser = (origin = nginx.origins[0]) =>
+      fetch(`${origin}/index.html`, { headers: { cookie, accept: 'text/html' }, redirect: 'manual' })
     const ready = async (gateway: RunningGateway) => (await fetch(`${gateway.url}/readyz`)).status
 
     expect((await auth(unavailable)).status).toBe(200)
     expect((await auth(deny)).status).toBe(200)
     expect((await browser()).status).toBe(200)
+    expect((await browser(caddy.origins[0])).status).toBe(200)
     expect(await ready(unavailable)).toBe(200)
 
     await redis.stop()
@@ -102,6 +104,11 @@ describe('a Redis outage in the middle of traffic (a real redis-server, killed a
     expect(site.seen.length).toBeGreaterThan(0)
     const hitsBefore = site.seen.length
     await browser()
+    // Debian's Caddy with the shipped snippet passes the gateway's 503 on as it is (no 302 to sign-in).
+    const viaCaddy = await browser(caddy.origins[0])
+    expect(viaCaddy.status).toBe(503)
+    expect(viaCaddy.headers.get('retry-after')).toBe('5')
+    expect(viaCaddy.headers.get('location')).toBeNull()
     expect(site.seen.length).toBe(hitsBefore) // the app never sees a request while the store is down
 
     await redis.start()
@@ -124,5 +131,6 @@ describe('a Redis outage in the middle of traffic (a real redis-server, killed a
       (r) => r.status === 200,
     )
     expect((await browser()).status).toBe(200)
+    expect((await browser(caddy.origins[0])).status).toBe(200)
   })
 })
