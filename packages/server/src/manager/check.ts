@@ -1,13 +1,14 @@
 import { deriveSuccessor, generateNonce, hashToken, isWellFormedToken } from '../crypto/token'
 import type { CurfewMetrics } from '../metrics/metrics'
-import type { SessionStore, StoreCheckResult, StoredSession } from '../stores/types'
+import { synchronousCheck } from '../stores/memory/memoryStore'
+import type { SessionStore, StoreCheckInput, StoreCheckResult, StoredSession } from '../stores/types'
 import type { ValidateOptions, ValidateResult } from '../types'
 import { type auditWith, endedEventType, sessionFields, tombstoneFields } from './auditEvents'
 import type { createDriftReporter } from './drift'
-import type { StoreGuard } from './meteredGuard'
 import type { PolicySet } from './policies'
 import { rejection, sessionInfo, sessionStatus } from './responses'
 import type { StoreClock } from './storeClock'
+import type { StoreGuard } from './storeGuard'
 
 /** What one check needs from the manager. */
 export interface CheckDependencies {
@@ -41,7 +42,9 @@ export type Check = (
  */
 export function createCheck(deps: CheckDependencies): Check {
   const { store, policies, guard, clock, tombstoneTtl, unavailableStatus, metrics, audit, reportDrift } = deps
-  const { now, inputNow, learn } = clock
+  const { now, inputTime, learn } = clock
+  // A MemoryStore answers synchronously: no promise and no timeout to arm for it.
+  const checkNow = synchronousCheck(store)
   const auditActivity = deps.auditActivity
   const fromTombstone = tombstoneFields
   const fromSession = (session: StoredSession) => sessionFields(session, policies.byName)
@@ -62,17 +65,18 @@ export function createCheck(deps: CheckDependencies): Check {
     }
     let result: StoreCheckResult
     const started = metrics ? performance.now() : 0
+    // Built in place (no spreads): the same keys, in the same order, as the contract documents.
+    const input: { -readonly [K in keyof StoreCheckInput]: StoreCheckInput[K] } = {
+      id: hashToken(token),
+      activity,
+      policies: policies.limits,
+      tombstoneTtl,
+    }
+    if (renew) input.renew = renew
+    const time = inputTime()
+    if (time !== undefined) input.now = time
     try {
-      result = await guard(() =>
-        store.check({
-          id: hashToken(token),
-          activity,
-          policies: policies.limits,
-          tombstoneTtl,
-          ...(renew ? { renew } : {}),
-          ...inputNow(),
-        }),
-      )
+      result = checkNow ? guard.sync(checkNow, input) : await guard(() => store.check(input))
     } catch {
       metrics?.checkDuration(performance.now() - started, 'error')
       return rejection({ reason: 'store_unavailable', now: now(), unavailableStatus })
@@ -118,11 +122,9 @@ export function createCheck(deps: CheckDependencies): Check {
     if (opts.refresh) {
       audit({ type: 'session.refreshed', time: result.now, ...fromSession(result.session), meta: opts.meta })
     }
-    return {
-      ok: true as const,
-      session: sessionInfo(result.session),
-      status,
-      ...(successor === undefined ? {} : { token: successor }),
-    }
+    const session = sessionInfo(result.session)
+    return successor === undefined
+      ? { ok: true as const, session, status }
+      : { ok: true as const, session, status, token: successor }
   }
 }

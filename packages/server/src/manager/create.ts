@@ -4,10 +4,10 @@ import type { SessionStore, StoredSession } from '../stores/types'
 import type { CreatedSession, CreateSessionInput } from '../types'
 import { type auditWith, sessionFields } from './auditEvents'
 import { checkCreateInput } from './createInput'
-import type { StoreGuard } from './meteredGuard'
 import type { PolicySet } from './policies'
 import { sessionInfo, sessionStatus } from './responses'
 import type { StoreClock } from './storeClock'
+import type { StoreGuard } from './storeGuard'
 
 /** What creating a session needs from the manager. */
 export interface CreateDependencies {

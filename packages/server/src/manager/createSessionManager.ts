@@ -16,7 +16,6 @@ import { createSessionCreator } from './create'
 import { createDriftReporter } from './drift'
 import { findDrift } from './findDrift'
 import { createForgetSubject } from './forgetSubject'
-import { meteredGuard } from './meteredGuard'
 import type { SessionManagerOptions } from './options'
 import { policyDocument, resolvePolicies } from './policies'
 import { sessionInfo, sessionStatus } from './responses'
@@ -60,7 +59,12 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   const driftInterval = parseDuration(options.driftInterval ?? '1h')
   const clock = createStoreClock({ store, now: injectedNow })
   const { now, inputNow, learn } = clock
-  const guard = meteredGuard(createStoreGuard({ timeout: storeTimeout, now, emit }), metrics)
+  const guard = createStoreGuard({
+    timeout: storeTimeout,
+    now,
+    emit,
+    onError: metrics && ((code) => metrics.storeError(code)),
+  })
   const reportDrift = createDriftReporter({ interval: driftInterval, emit })
   const issueToken = createManagerTokenIssuer({ tokens: options.tokens, now, policies: policies.byName })
   const verifyToken = createManagerTokenVerifier({

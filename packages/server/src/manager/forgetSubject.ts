@@ -3,8 +3,8 @@ import type { AuditEvent } from '../audit/events'
 import type { SessionStore } from '../stores/types'
 import type { auditWith } from './auditEvents'
 import { tombstoneFields } from './auditEvents'
-import type { StoreGuard } from './meteredGuard'
 import type { StoreClock } from './storeClock'
+import type { StoreGuard } from './storeGuard'
 
 /** What erasing a subject needs from the manager. */
 export interface ForgetSubjectDependencies {

@@ -6,6 +6,8 @@ export interface StoreClock {
   now(): number
   /** The `now` to pass to a store call: the manager's own for a store without a clock, else none. */
   inputNow(): { now?: number }
+  /** The same as a number: the manager's own `now` for a store without a clock, else `undefined`. */
+  inputTime(): number | undefined
   /** Records the time a store answered with, so `now()` follows the store's clock. */
   learn(storeNow: number): void
   /** Reads the deciding clock itself (the store's `time()` through `guard`, else the local one). */
@@ -37,6 +39,7 @@ export function createStoreClock(options: {
   return {
     now: () => localNow() + offset,
     inputNow: () => (storeHasClock ? {} : { now: localNow() }),
+    inputTime: () => (storeHasClock ? undefined : localNow()),
     learn,
     async read(guard) {
       const time = storeHasClock ? await guard(() => store.time!()) : localNow()

@@ -1,16 +1,27 @@
 import { CurfewError } from '@curfew/core'
 import type { AuditEvent } from '../audit/events'
 
+/** A store guard: runs one store call under the timeout and outage tracking. */
+export interface StoreGuard {
+  <T>(call: () => Promise<T>): Promise<T>
+  /** Runs a synchronous store call (it cannot hang: no timeout), with the same outage tracking. */
+  sync<A, T>(call: (arg: A) => T, arg: A): T
+}
+
 /**
  * Runs store calls with a bounded timeout and tracks outages: the first failure of an outage is
  * audited as `store.unavailable`, the first success after it as `store.recovered`. A call that hangs
- * past the timeout is abandoned (its late rejection is swallowed, never unhandled).
+ * past the timeout is abandoned (its late rejection is swallowed, never unhandled). Every failed call
+ * is reported to `onError` with its code (`curfew.store.errors`) — counted here rather than by a
+ * wrapper, which cost each call one more promise.
  */
 export function createStoreGuard(options: {
   timeout: number
   now: () => number
   emit: (event: AuditEvent) => void
-}): <T>(call: () => Promise<T>) => Promise<T> {
+  onError?: ((code: 'store_timeout' | 'store_unavailable') => void) | undefined
+}): StoreGuard {
+  const { onError } = options
   let downSince: number | null = null
   const recovered = (): void => {
     if (downSince === null) return
@@ -30,6 +41,7 @@ export function createStoreGuard(options: {
           message: `The session store failed: ${String(cause)}`,
           cause,
         })
+    onError?.(timedOut ? 'store_timeout' : 'store_unavailable')
     if (downSince === null) {
       downSince = options.now()
       options.emit({
@@ -42,7 +54,7 @@ export function createStoreGuard(options: {
     return error
   }
   // One promise and one timer per call (no Promise.race): this runs on every request.
-  return <T>(call: () => Promise<T>): Promise<T> =>
+  const guard = <T>(call: () => Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       let settled = false
       const timer = setTimeout(() => {
@@ -80,4 +92,16 @@ export function createStoreGuard(options: {
         },
       )
     })
+  // A store call that answers synchronously cannot hang: no timer, the same outage accounting.
+  guard.sync = <A, T>(call: (arg: A) => T, arg: A): T => {
+    let value: T
+    try {
+      value = call(arg)
+    } catch (cause) {
+      throw failed(cause)
+    }
+    recovered()
+    return value
+  }
+  return guard
 }

@@ -78,6 +78,31 @@ describe('store failure', () => {
     expect((await manager.validate(token)).ok).toBe(true)
   })
 
+  it('keeps the bounded, audited path for a MemoryStore subclass whose check hangs or throws', async () => {
+    vi.useFakeTimers()
+    let mode: Mode = 'ok'
+    class Flaky extends MemoryStore {
+      override check(input: Parameters<MemoryStore['check']>[0]) {
+        if (mode === 'hang') return new Promise<never>(() => {})
+        if (mode === 'reject') throw new Error('ECONNRESET')
+        return super.check(input)
+      }
+    }
+    const { manager, eventsOf } = setup({ store: new Flaky({ sweepInterval: 0 }), storeTimeout: 500 })
+    const { token } = await manager.create({ subject: 'u1' })
+    expect((await manager.validate(token)).ok).toBe(true)
+    mode = 'hang'
+    const pending = manager.validate(token)
+    await vi.advanceTimersByTimeAsync(500)
+    expect(await pending).toMatchObject({ ok: false, reason: 'store_unavailable' })
+    mode = 'reject'
+    expect(await manager.validate(token)).toMatchObject({ ok: false, reason: 'store_unavailable' })
+    expect(eventsOf('store.unavailable')).toEqual([expect.objectContaining({ reason: 'store_timeout' })])
+    mode = 'ok'
+    expect((await manager.validate(token)).ok).toBe(true)
+    expect(eventsOf('store.recovered')).toHaveLength(1)
+  })
+
   it('throws a CurfewError from server-side calls (create, revoke) rather than pretending success', async () => {
     const faulty = faultyStore()
     const { manager } = setup({ store: faulty.store })

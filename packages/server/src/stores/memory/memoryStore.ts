@@ -49,6 +49,21 @@ interface Entry {
 const SWEEP_BUDGET_PER_CALL = 32
 const SWEEP_BUDGET_PER_TICK = 10_000
 
+let checkNow: (store: MemoryStore, input: StoreCheckInput) => StoreCheckResult
+
+/**
+ * The manager's fast path (internal, not exported by the package): a MemoryStore answers a check
+ * synchronously, so the manager can call it without a promise or the store guard's timer (a call that
+ * returns cannot hang; a throw is still a store failure). Only for a MemoryStore whose `check` is the
+ * class's own: a subclass or a wrapper that overrides it keeps the asynchronous path.
+ */
+export function synchronousCheck(
+  store: SessionStore,
+): ((input: StoreCheckInput) => StoreCheckResult) | undefined {
+  if (!(store instanceof MemoryStore) || store.check !== MemoryStore.prototype.check) return undefined
+  return (input) => checkNow(store, input)
+}
+
 /**
  * The embedded single-process store (the default). O(1) work per check (plus O(log n) per expiry),
  * bounded memory per session, and expired entries dropped through a deadline heap — never by scanning
@@ -112,6 +127,15 @@ export class MemoryStore implements SessionStore {
   }
 
   async check(input: StoreCheckInput): Promise<StoreCheckResult> {
+    return this.#check(input)
+  }
+
+  static {
+    checkNow = (store, input) => store.#check(input)
+  }
+
+  // `check` without the promise: the manager calls it directly (see `synchronousCheck`).
+  #check(input: StoreCheckInput): StoreCheckResult {
     const now = input.now ?? this.#clock()
     this.#sweep(now, SWEEP_BUDGET_PER_CALL)
     const ref = this.#ids.get(input.id)

@@ -13,9 +13,14 @@ export interface WireRecord {
   t?: { reason: StoredTombstone['reason']; endedAt: number }
 }
 
+/**
+ * A stored session as the store returns it: `data` parsed. `session` must be freshly parsed (it is
+ * returned as it is when it has no `data`: a rest copy on every check cost more than the parse).
+ */
 export function fromWire(session: WireSession): StoredSession {
+  if (session.data === undefined) return session as StoredSession
   const { data, ...rest } = session
-  return data === undefined ? rest : { ...rest, data: JSON.parse(data) as Record<string, unknown> }
+  return { ...rest, data: JSON.parse(data) as Record<string, unknown> }
 }
 
 export function toWire(session: StoredSession): WireSession {
