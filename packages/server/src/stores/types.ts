@@ -28,7 +28,10 @@ import type { EndNoticeChannel } from '../watch/types'
  *   omits `now` from every input and the store judges by its own clock (e.g. Redis `TIME` inside the
  *   script), so servers whose clocks disagree still agree on every deadline. A store without `time()`
  *   always receives `now` (epoch ms) from the manager. Every result reports the `now` it judged at; the
- *   manager uses it for `serverTime` and to correct its own `now()`. Honour `now` whenever it is given
+ *   manager uses it for `serverTime` and to correct its own `now()`. A store that judges at a bound of
+ *   its clock rather than a reading (the Redis store's plain read) reports a `now` not ahead of its
+ *   clock: the manager's `now()` must never run ahead of the deciding clock, or a watch would end a
+ *   session before its deadline when the store cannot answer. Honour `now` whenever it is given
  *   (the conformance suite drives time that way).
  * - **Throttling** (`touchInterval`): activity is written only when `now - lastActivityAt >=
  *   max(touchInterval, 1)`; the recorded activity may lag, so a session can end early, never late.

@@ -5,7 +5,8 @@
  *
  *   redisNow ≤ sampled + (instant − sentAt) · (1 + DRIFT) + skew
  *
- * so the sample's error is its round trip. `skew` is the largest disagreement seen between samples
+ * and from below (`redisNow ≥ sampled + (instant − receivedAt) · (1 − DRIFT) − skew`), so the sample's
+ * error is its round trip. `skew` is the largest disagreement seen between samples
  * (on a cluster each master has its own clock) within the last minute. No fresh sample → no bound, and
  * the store asks the script instead.
  */
@@ -55,6 +56,17 @@ export class RedisClockSample {
   upperBound(at: number = this.#local()): number | undefined {
     if (Number.isNaN(this.#sampled) || at - this.#receivedAt > this.#maxAge) return undefined
     return Math.ceil(this.#upper(at))
+  }
+
+  /**
+   * A lower bound of Redis's clock at local instant `at`, or `undefined` without a fresh sample: the
+   * sample was read no later than it was received. This, not the upper bound, is the time to report —
+   * the manager's `now()` follows what the store reports, and a clock run ahead by the sample's round
+   * trip would end a watched session before its deadline (its fail-closed path, Redis down).
+   */
+  lowerBound(at: number = this.#local()): number | undefined {
+    if (Number.isNaN(this.#sampled) || at - this.#receivedAt > this.#maxAge) return undefined
+    return Math.floor(this.#sampled + (at - this.#receivedAt) * (1 - DRIFT) - this.#skew)
   }
 
   #upper(at: number): number {

@@ -48,14 +48,23 @@ export function judgeRead(options: {
   record: WireRecord | null
   input: Pick<StoreCheckInput, 'id' | 'activity' | 'policies' | 'renew'>
   now: number
+  /** The `now` the result reports, when not `now` (a lower bound of Redis's clock: see the store). */
+  reported?: number
 }): StoreCheckResult | undefined {
   const { record, input, now } = options
-  if (record === null) return { outcome: 'unknown', now }
+  const reported = options.reported ?? now
+  if (record === null) return { outcome: 'unknown', now: reported }
   const retired = record.c === input.id ? undefined : record.r?.find((entry) => entry.i === input.id)
-  if (record.c !== input.id && retired === undefined) return { outcome: 'unknown', now }
+  if (record.c !== input.id && retired === undefined) return { outcome: 'unknown', now: reported }
   if (record.t) {
     const { reason, endedAt } = record.t
-    return { outcome: 'ended', now, reason, tombstone: tombstoneOf(record, reason, endedAt), first: false }
+    return {
+      outcome: 'ended',
+      now: reported,
+      reason,
+      tombstone: tombstoneOf(record, reason, endedAt),
+      first: false,
+    }
   }
   const limits = input.policies[record.s.policy]
   if (!limits) return undefined
@@ -64,7 +73,7 @@ export function judgeRead(options: {
     if (record.c !== retired.s) {
       return {
         outcome: 'ended',
-        now,
+        now: reported,
         reason: 'renewed',
         tombstone: tombstoneOf(record, 'renewed', now),
         first: false,
@@ -77,14 +86,14 @@ export function judgeRead(options: {
   if (retired) {
     return {
       outcome: 'active',
-      now,
+      now: reported,
       session: fromWire(record.s),
       touched: false,
       renewal: { nonce: retired.n ?? '', rotated: false },
     }
   }
   if (input.activity && input.renew && renewalDue({ session, limits, now })) return undefined
-  return { outcome: 'active', now, session: fromWire(record.s), touched: false }
+  return { outcome: 'active', now: reported, session: fromWire(record.s), touched: false }
 }
 
 /**

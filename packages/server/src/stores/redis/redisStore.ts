@@ -184,10 +184,15 @@ export class RedisStore implements SessionStore {
       readWillDo({ seen: this.#seen.get(handle), input, now: given ?? expected + READ_MARGIN })
     ) {
       const raw = (await this.#connection.send(['GET', keys.record], keys.record)) as string | null
-      const now = given ?? this.#redisClock.upperBound(this.#redisClock.local())
-      if (now !== undefined) {
+      const at = this.#redisClock.local()
+      const now = given ?? this.#redisClock.upperBound(at)
+      const reported = given ?? this.#redisClock.lowerBound(at)
+      if (now !== undefined && reported !== undefined) {
         const record = raw === null ? null : (JSON.parse(raw) as WireRecord)
-        const result = judgeRead({ record, input, now })
+        const result = judgeRead({ record, input, now, reported })
+        // Judged at the upper bound (no deadline can have passed unseen), but the `now` reported is the
+        // lower one: the manager's clock follows it and must not run ahead of Redis's, or a watch would
+        // fire — and, the store down, fail closed — before the session's deadline.
         if (result) return this.#learn(handle, result, record?.c)
       }
       // The read came too close to a deadline (it took longer than READ_MARGIN), or the session moved on
