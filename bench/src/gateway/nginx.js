@@ -54,6 +54,7 @@ error_log ${dir}/error.log warn;
 events { worker_connections 4096; }
 http {
   access_log off;
+  keepalive_requests 100000;
   client_body_temp_path ${dir}/cb; proxy_temp_path ${dir}/p; fastcgi_temp_path ${dir}/f; uwsgi_temp_path ${dir}/u; scgi_temp_path ${dir}/s;
   upstream curfew { server ${new URL(gateway).host}; keepalive 64; }
   upstream app { server ${upstream}; keepalive 64; }
