@@ -32,11 +32,14 @@ export function nginxBinary() {
   return ['/usr/sbin/nginx', '/usr/bin/nginx'].find((path) => existsSync(path)) ?? null
 }
 
-/** sites: [{ upstream: 'http://…', curfew: boolean }]; gateway: 'http://127.0.0.1:port' */
+/**
+ * sites: [{ upstream: 'http://…', curfew: boolean }]; gateway: 'http://127.0.0.1:port'. Every site
+ * proxies to one keepalive `app` upstream (the first site's), so the variants differ only in auth.
+ */
 export async function startNginx({ gateway, sites }) {
   const dir = await mkdtemp(join(tmpdir(), 'curfew-bench-nginx-'))
   const ports = await Promise.all(sites.map(() => freePort()))
-  const site = (port, { upstream, curfew }) => `server {
+  const site = (port, { curfew }) => `server {
     listen 127.0.0.1:${port};
     ${curfew ? `include ${SNIPPETS}/curfew-server.conf;` : ''}
     location / {
