@@ -53,9 +53,11 @@ export type {
   StoredSession,
   StoredTombstone,
   StoreEndReason,
+  StoreFailureDomain,
   StoreLimits,
   StoreRevokeInput,
   StoreRevokeSubjectInput,
+  StoreRoute,
 } from './stores/types'
 export type { VerificationKeyOptions } from './tokens/keys'
 export type {

@@ -63,6 +63,13 @@ export interface AuditMeta extends RequestMeta {
   error?: string
   /** `store.recovered`: how long the outage lasted (ms). */
   downtimeMs?: number
+  /**
+   * `store.unavailable` / `store.recovered` on a sharded store (Redis Cluster): the shard whose outage
+   * it is — its slot ranges, e.g. `'5461-10922'`, which a failover does not change. Absent on one node.
+   */
+  shard?: string
+  /** With `shard`: the node that served it (the failed master; on recovery, the one that answered). */
+  node?: string
   /** `policy.drift`: the fingerprint the session or token was minted under. */
   fromFingerprint?: string
   /** `policy.drift`: the current fingerprint of its tier. */

@@ -76,7 +76,7 @@ export function createCheck(deps: CheckDependencies): Check {
     const time = inputTime()
     if (time !== undefined) input.now = time
     try {
-      result = checkNow ? guard.sync(checkNow, input) : await guard(() => store.check(input))
+      result = checkNow ? guard.sync(checkNow, input) : await guard(() => store.check(input), input)
     } catch {
       metrics?.checkDuration(performance.now() - started, 'error')
       return rejection({ reason: 'store_unavailable', now: now(), unavailableStatus })

@@ -70,14 +70,10 @@ export function createSessionCreator(
       ...(notAfter === undefined ? {} : { notAfter }),
       ...(input.data === undefined ? {} : { data: input.data }),
     }
-    await guard(() =>
-      store.create({
-        id: hashToken(token),
-        session,
-        limits: policies.limits[policy.name]!,
-        tombstoneTtl,
-        now: time,
-      }),
+    const id = hashToken(token)
+    await guard(
+      () => store.create({ id, session, limits: policies.limits[policy.name]!, tombstoneTtl, now: time }),
+      { id },
     )
     audit({
       type: 'session.created',

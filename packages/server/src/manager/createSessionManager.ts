@@ -63,7 +63,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     timeout: storeTimeout,
     now,
     emit,
-    onError: metrics && ((code) => metrics.storeError(code)),
+    onError: metrics && ((code, shard) => metrics.storeError(code, shard)),
+    domainOf: store.failureDomain?.bind(store),
   })
   const reportDrift = createDriftReporter({ interval: driftInterval, emit })
   const issueToken = createManagerTokenIssuer({ tokens: options.tokens, now, policies: policies.byName })
@@ -79,7 +80,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     now,
     channel: store.endNotices?.() ?? localEndChannel(store),
     readSessions: async (subject) => {
-      const result = await guard(() => store.list({ subject, ...inputNow() }))
+      const result = await guard(() => store.list({ subject, ...inputNow() }), { subject })
       learn(result.now)
       return result
     },
@@ -122,7 +123,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   })
 
   async function revokeWith(input: { id?: string; handle?: string; reason: RevokeReason }) {
-    const result = await guard(() => store.revoke({ ...input, tombstoneTtl, ...inputNow() }))
+    const result = await guard(() => store.revoke({ ...input, tombstoneTtl, ...inputNow() }), input)
     learn(result.now)
     if (result.ended) {
       audit({
@@ -158,7 +159,10 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 
     async revokeSubject(subject, reason = 'revoked') {
       if (typeof subject !== 'string' || subject.length === 0) return 0
-      const result = await guard(() => store.revokeSubject({ subject, reason, tombstoneTtl, ...inputNow() }))
+      const result = await guard(
+        () => store.revokeSubject({ subject, reason, tombstoneTtl, ...inputNow() }),
+        { subject },
+      )
       learn(result.now)
       for (const tombstone of result.ended) {
         audit({ type: 'session.revoked', time: result.now, ...tombstoneFields(tombstone), reason })
@@ -170,7 +174,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 
     async list(subject): Promise<SessionInfo[]> {
       if (typeof subject !== 'string' || subject.length === 0) return []
-      const result = await guard(() => store.list({ subject, ...inputNow() }))
+      const result = await guard(() => store.list({ subject, ...inputNow() }), { subject })
       learn(result.now)
       return result.sessions
         .filter((session) => {

@@ -39,15 +39,16 @@ export function createForgetSubject(deps: ForgetSubjectDependencies): (subject: 
           'This store cannot forget a subject: give it a forgetSubject method (MemoryStore and RedisStore have one).',
       })
     }
-    const revoked = await guard(() =>
-      store.revokeSubject({ subject, reason: 'revoked', tombstoneTtl, ...clock.inputNow() }),
+    const revoked = await guard(
+      () => store.revokeSubject({ subject, reason: 'revoked', tombstoneTtl, ...clock.inputNow() }),
+      { subject },
     )
     clock.learn(revoked.now)
     for (const tombstone of revoked.ended) {
       const { subject: _erased, ...ended } = tombstoneFields(tombstone)
       audit({ type: 'session.revoked', time: revoked.now, ...ended, reason: 'revoked' })
     }
-    const result = await guard(() => forget({ subject, ...clock.inputNow() }))
+    const result = await guard(() => forget({ subject, ...clock.inputNow() }), { subject })
     clock.learn(result.now)
     emit({
       type: 'subject.forgotten',

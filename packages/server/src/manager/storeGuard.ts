@@ -1,9 +1,11 @@
 import { CurfewError } from '@curfew/core'
 import type { AuditEvent } from '../audit/events'
+import type { StoreFailureDomain, StoreRoute } from '../stores/types'
 
 /** A store guard: runs one store call under the timeout and outage tracking. */
 export interface StoreGuard {
-  <T>(call: () => Promise<T>): Promise<T>
+  /** `route` names what the call is about, so a sharded store's outages are tracked per shard. */
+  <T>(call: () => Promise<T>, route?: StoreRoute): Promise<T>
   /** Runs a synchronous store call (it cannot hang: no timeout), with the same outage tracking. */
   sync<A, T>(call: (arg: A) => T, arg: A): T
 }
@@ -14,25 +16,43 @@ export interface StoreGuard {
  * past the timeout is abandoned (its late rejection is swallowed, never unhandled). Every failed call
  * is reported to `onError` with its code (`curfew.store.errors`) — counted here rather than by a
  * wrapper, which cost each call one more promise.
+ *
+ * A store split into shards that fail on their own (`domainOf`, a Redis Cluster) has one outage per
+ * shard: a success on another shard ends nothing, and both events name the shard (`meta.shard`,
+ * `meta.node`). `domainOf` is asked only when a call failed or an outage is open.
  */
 export function createStoreGuard(options: {
   timeout: number
   now: () => number
   emit: (event: AuditEvent) => void
-  onError?: ((code: 'store_timeout' | 'store_unavailable') => void) | undefined
+  onError?: ((code: 'store_timeout' | 'store_unavailable', shard: string | undefined) => void) | undefined
+  domainOf?: ((route: StoreRoute | undefined) => StoreFailureDomain | null | undefined) | undefined
 }): StoreGuard {
-  const { onError } = options
+  const { onError, domainOf } = options
+  // The whole store's outage (one node), and each shard's (a cluster), by when it started.
   let downSince: number | null = null
-  const recovered = (): void => {
-    if (downSince === null) return
-    options.emit({
-      type: 'store.recovered',
-      time: options.now(),
-      meta: { downtimeMs: options.now() - downSince },
-    })
-    downSince = null
+  const shardsDown = new Map<string, number>()
+  let open = 0
+  const recovered = (route: StoreRoute | undefined): void => {
+    if (open === 0) return
+    const domain = domainOf?.(route)
+    const since = domain ? shardsDown.get(domain.shard) : domain === undefined ? downSince : undefined
+    if (since === undefined || since === null) return
+    open--
+    const time = options.now()
+    if (domain) {
+      shardsDown.delete(domain.shard)
+      options.emit({
+        type: 'store.recovered',
+        time,
+        meta: { downtimeMs: time - since, shard: domain.shard, node: domain.node },
+      })
+    } else {
+      downSince = null
+      options.emit({ type: 'store.recovered', time, meta: { downtimeMs: time - since } })
+    }
   }
-  const failed = (cause: unknown): CurfewError => {
+  const failed = (cause: unknown, route: StoreRoute | undefined): CurfewError => {
     const timedOut = cause instanceof CurfewError && cause.code === 'store_timeout'
     const error = timedOut
       ? cause
@@ -41,20 +61,25 @@ export function createStoreGuard(options: {
           message: `The session store failed: ${String(cause)}`,
           cause,
         })
-    onError?.(timedOut ? 'store_timeout' : 'store_unavailable')
-    if (downSince === null) {
-      downSince = options.now()
-      options.emit({
-        type: 'store.unavailable',
-        time: downSince,
-        reason: timedOut ? 'store_timeout' : 'store_unavailable',
-        meta: { error: error.message },
-      })
+    const reason = timedOut ? 'store_timeout' : 'store_unavailable'
+    const domain = domainOf?.(route)
+    onError?.(reason, domain?.shard)
+    // A call that went to no shard in particular (null) opens no outage: a keyed call will.
+    if (domain === null || (domain ? shardsDown.has(domain.shard) : downSince !== null)) return error
+    open++
+    const time = options.now()
+    if (domain) {
+      shardsDown.set(domain.shard, time)
+      const meta = { error: error.message, shard: domain.shard, node: domain.node }
+      options.emit({ type: 'store.unavailable', time, reason, meta })
+    } else {
+      downSince = time
+      options.emit({ type: 'store.unavailable', time, reason, meta: { error: error.message } })
     }
     return error
   }
   // One promise and one timer per call (no Promise.race): this runs on every request.
-  const guard = <T>(call: () => Promise<T>): Promise<T> =>
+  const guard = <T>(call: () => Promise<T>, route?: StoreRoute): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       let settled = false
       const timer = setTimeout(() => {
@@ -66,6 +91,7 @@ export function createStoreGuard(options: {
               code: 'store_timeout',
               message: `The session store did not answer within ${options.timeout} ms.`,
             }),
+            route,
           ),
         )
       }, options.timeout)
@@ -81,14 +107,14 @@ export function createStoreGuard(options: {
           if (settled) return
           settled = true
           clearTimeout(timer)
-          recovered()
+          recovered(route)
           resolve(value)
         },
         (cause: unknown) => {
           if (settled) return
           settled = true
           clearTimeout(timer)
-          reject(failed(cause))
+          reject(failed(cause, route))
         },
       )
     })
@@ -98,9 +124,9 @@ export function createStoreGuard(options: {
     try {
       value = call(arg)
     } catch (cause) {
-      throw failed(cause)
+      throw failed(cause, undefined)
     }
-    recovered()
+    recovered(undefined)
     return value
   }
   return guard

@@ -11,8 +11,8 @@ import {
 export interface CurfewMetrics {
   /** An audit sink that counts created, expired, revoked and rejected sessions. */
   readonly sink: AuditSink
-  /** One failed or timed-out store call. */
-  storeError(reason: string): void
+  /** One failed or timed-out store call (on a Redis Cluster, with the shard it went to). */
+  storeError(reason: string, shard?: string): void
   /** Duration of one store check (ms) and what it found. */
   checkDuration(ms: number, outcome: string): void
   /** Resolves once the meter is known (at once with an explicit meter). */
@@ -85,8 +85,8 @@ export function createMetrics(option: MetricsOption | undefined): CurfewMetrics 
       const name = counters[event.type]
       if (instruments && name) (instruments[name] as CounterLike).add(1, attributes(event))
     },
-    storeError(reason) {
-      instruments?.storeErrors.add(1, { reason })
+    storeError(reason, shard) {
+      instruments?.storeErrors.add(1, shard === undefined ? { reason } : { reason, shard })
     },
     checkDuration(ms, outcome) {
       instruments?.checkDuration.record(ms, { outcome })

@@ -189,6 +189,25 @@ export interface StoreRevokeSubjectInput {
  * }
  * const manager = createSessionManager({ policy, store: new MyStore() })
  */
+/**
+ * What a store call is about, so a sharded store can name the part of itself that served it: the
+ * session's id or handle, or the subject. `undefined` for a call about nothing in particular (`time`).
+ */
+export interface StoreRoute {
+  readonly id?: string
+  readonly handle?: string
+  readonly subject?: string
+}
+
+/**
+ * One part of a store that fails on its own (a Redis Cluster shard). `shard` is stable across a
+ * failover (a master's slot ranges, e.g. `'0-5460'`); `node` is the server that holds it now.
+ */
+export interface StoreFailureDomain {
+  readonly shard: string
+  readonly node: string
+}
+
 export interface SessionStore {
   /** Stores a new session under `id`. Ids are fresh random hashes; overwrite is never needed. */
   create(input: StoreCreateInput): Promise<{ now: number }>
@@ -228,6 +247,14 @@ export interface SessionStore {
   scan?(options?: { count?: number }): AsyncIterable<StoredSession>
   /** The store's clock (epoch ms). When present it decides: the manager passes no `now` to the store. */
   time?(): Promise<number>
+  /**
+   * Optional, for stores split into parts that fail on their own (a Redis Cluster): the part a call on
+   * `route` goes to, so the manager audits one outage per part (`store.unavailable` / `store.recovered`
+   * with `meta.shard`) instead of one for the whole store. `undefined`: the whole store (one node).
+   * `null`: the call goes to no part in particular (e.g. `TIME` on any node) and opens or ends no
+   * outage. Only asked when a call failed or an outage is open, never on the common path.
+   */
+  failureDomain?(route: StoreRoute | undefined): StoreFailureDomain | null | undefined
   /** Releases timers and connections the store owns. */
   close?(): Promise<void>
   /**

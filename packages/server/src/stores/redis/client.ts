@@ -62,6 +62,11 @@ export type SendCommand = (args: readonly string[], key?: string) => Promise<unk
 export interface Connection {
   readonly send: SendCommand
   masters(): Promise<SendCommand[]>
+  /**
+   * On a cluster client: the address of the master the client's slot map routes `slot` to now
+   * (`undefined` while it maps none). Absent on one node and for adapters.
+   */
+  readonly masterAt?: (slot: number) => string | undefined
 }
 
 type AnyClient = Partial<
@@ -83,16 +88,23 @@ export function connectionOf(client: RedisClientLike): Connection {
   if (typeof c.call === 'function' && typeof c.evalsha === 'function') {
     const send = ioredisSender(client as IoRedisClientLike)
     const cluster = client as IoRedisClusterLike
-    return {
+    const connection: Connection = {
       send,
       // ioredis routes `call` by the command's keys (EVALSHA by numkeys) itself.
       masters: async () => (cluster.isCluster ? cluster.nodes('master').map(ioredisSender) : [send]),
     }
+    if (!cluster.isCluster) return connection
+    // `slots[slot]` lists the slot's nodes as "host:port", its master first.
+    const map = client as { readonly slots?: ReadonlyArray<readonly string[] | undefined> }
+    return { ...connection, masterAt: (slot) => map.slots?.[slot]?.[0] }
   }
   if (typeof c.sendCommand === 'function' && typeof c.nodeClient === 'function' && c.masters) {
     const cluster = client as NodeRedisClusterLike
     const failed = rediscoveryOnFailure(cluster)
+    // The getter returns the current map (a rediscovery replaces it): read it at each lookup.
+    const slots = cluster as { readonly slots?: ReadonlyArray<{ master?: { address?: string } } | undefined> }
     return {
+      masterAt: (slot) => slots.slots?.[slot]?.master?.address,
       // Never read from a replica: it may not have seen a revoke yet.
       send: (args, key) => cluster.sendCommand(key, false, [...args]).catch(failed),
       masters: async () =>

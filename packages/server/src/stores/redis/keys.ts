@@ -39,6 +39,13 @@ export function handleOfId(id: string): string | undefined {
   return handleOf(id)
 }
 
+/** The hash tag of a call's keys: its session's (by id or handle) or its subject's; `undefined` for none. */
+export function routeTag(route: { id?: string; handle?: string; subject?: string }): string | undefined {
+  const handle = route.handle ?? (route.id === undefined ? undefined : handleOf(route.id))
+  if (handle !== undefined && handle.length >= 2 + TAG_LENGTH) return handle.slice(2, 2 + TAG_LENGTH)
+  return route.subject === undefined ? undefined : subjectTag(route.subject)
+}
+
 /** The `SCAN MATCH` pattern of every session record under `prefix`. */
 export function recordPattern(prefix: string): string {
   return `${prefix.replace(/[*?[\]\\]/g, '\\$&')}{*}:s:*`

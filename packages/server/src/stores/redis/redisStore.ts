@@ -7,8 +7,10 @@ import type {
   StoreCreateInput,
   StoredSession,
   StoredTombstone,
+  StoreFailureDomain,
   StoreRevokeInput,
   StoreRevokeSubjectInput,
+  StoreRoute,
 } from '../types'
 import { type Connection, connectionOf, isNoScript, type RedisClientLike } from './client'
 import { RedisClockSample } from './clock'
@@ -16,13 +18,16 @@ import { redisEndChannel } from './endChannel'
 import {
   checkPrefix,
   handleOfId,
+  keySlot,
   recordPattern,
+  routeTag,
   sessionKeys,
   subjectKeys,
   subjectRecordPattern,
 } from './keys'
 import { fromWire, judgeRead, readWillDo, toWire, type WireRecord, type WireSession } from './record'
 import { SCRIPT, SCRIPT_SHA } from './script'
+import { shardsOf } from './shards'
 
 export interface RedisStoreOptions {
   /**
@@ -111,12 +116,15 @@ export class RedisStore implements SessionStore {
   #lastPoliciesJson = ''
   readonly #client: RedisClientLike
   #endNotices: EndNoticeChannel | undefined
+  readonly #shardOf: ((slot: number) => StoreFailureDomain | null) | undefined
 
   constructor(options: RedisStoreOptions) {
     if (typeof options !== 'object' || options === null || options.client == null) {
       throw new CurfewError({ code: 'invalid_option', message: 'RedisStore expects { client }.' })
     }
     this.#connection = connectionOf(options.client)
+    const { masterAt } = this.#connection
+    this.#shardOf = masterAt && shardsOf(masterAt)
     this.#client = options.client
     this.prefix = checkPrefix(options.prefix ?? 'curfew:')
     this.#clock = options.now
@@ -136,6 +144,18 @@ export class RedisStore implements SessionStore {
       channel: `${this.prefix}ends`,
     })
     return this.#endNotices
+  }
+
+  /**
+   * On a Redis Cluster, the shard a call on `route` goes to — its master's slot ranges and address, as
+   * the client's slot map has them now — so the manager audits each shard's outage once, whatever the
+   * other shards do. `null` for a call on no key (`TIME` goes to any node). `undefined` on one node
+   * (and for an adapter): the store is one failure domain.
+   */
+  failureDomain(route: StoreRoute | undefined): StoreFailureDomain | null | undefined {
+    if (!this.#shardOf) return undefined
+    const tag = route && routeTag(route)
+    return tag === undefined ? null : this.#shardOf(keySlot(`{${tag}}`))
   }
 
   /** The deciding clock: Redis `TIME` (or the test clock given as `now`). */

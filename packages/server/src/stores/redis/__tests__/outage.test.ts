@@ -88,6 +88,9 @@ describe.each(cases)('Redis outage ($name, onStoreError: $mode)', ({ connect, mo
       expect(await manager.validate(fresh.token)).toMatchObject({ ok: true })
       expect(eventsOf('store.recovered')).toHaveLength(1)
       expect(eventsOf('store.unavailable')).toHaveLength(1)
+      // One node is one failure domain: the events name no shard.
+      expect(eventsOf('store.unavailable')[0]!.meta).toEqual({ error: expect.any(String) })
+      expect(eventsOf('store.recovered')[0]!.meta).toEqual({ downtimeMs: expect.any(Number) })
       expect(unhandled).toEqual([])
     } finally {
       connection.close()
