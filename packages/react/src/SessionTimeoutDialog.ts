@@ -40,14 +40,9 @@ export interface SessionTimeoutDialogProps {
   children?: (state: SessionTimeoutDialogState) => ReactNode
 }
 
-const visuallyHidden = {
-  position: 'absolute',
-  width: 1,
-  height: 1,
-  overflow: 'hidden',
-  clip: 'rect(0 0 0 0)',
-  whiteSpace: 'nowrap',
-} as const
+// The live region is read, never seen: out of the layout, every pixel clipped (clip-path also takes it
+// out of hit-testing). It keeps its full size, so no 1 px box makes screen readers read it word by word.
+const visuallyHidden = { position: 'absolute', clipPath: 'inset(50%)' } as const
 
 /**
  * A ready, accessible session-timeout warning. Shows while the session is in `'warning'` (with "Stay

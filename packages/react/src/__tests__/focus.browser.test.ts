@@ -99,6 +99,38 @@ describe('SessionTimeoutDialog in Chromium', () => {
     await page.close()
   })
 
+  it('keeps the live region in the accessibility tree but out of sight, of the layout and of clicks', async () => {
+    const page = await open()
+    await page.evaluate('session.active()')
+    await page.evaluate('session.warn(120)')
+    const dialog = page.getByRole('alertdialog')
+    await dialog.waitFor()
+    // Announced: the rate-limited time is in the accessibility tree (it next changes at 60 s left).
+    expect(await dialog.ariaSnapshot()).toContain('2 minutes left')
+    const region = page.locator('[aria-live]')
+    const box = (await region.boundingBox())!
+    expect(box.width * box.height).toBeGreaterThan(0)
+    const seen = () => page.screenshot({ clip: box })
+    const shown = await seen()
+    await region.evaluate((element: HTMLElement) => {
+      element.style.visibility = 'hidden'
+    })
+    expect((await seen()).equals(shown)).toBe(true)
+    const layout = await page.evaluate(() => {
+      const element = document.querySelector('[aria-live]') as HTMLElement
+      const height = () => element.parentElement!.getBoundingClientRect().height
+      const hit = document.elementFromPoint(
+        element.getBoundingClientRect().left + 1,
+        element.getBoundingClientRect().top + 1,
+      )
+      const before = height()
+      element.style.display = 'none'
+      return { hit: hit === element, moved: height() !== before }
+    })
+    expect(layout).toEqual({ hit: false, moved: false })
+    await page.close()
+  })
+
   it('passes axe-core with the optional stylesheet, colour contrast included', async () => {
     const page = await open()
     for (const state of ['session.warn(90)', 'session.warn(90, true)']) {
