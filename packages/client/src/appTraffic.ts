@@ -27,16 +27,14 @@ export function headerNews(response: Response, state: SessionState | null): Sess
  * @example
  * const end = await expiryOf(response, serverNow()) // { state: 'expired', reason: 'idle', serverTime }
  */
-export function expiryOf(response: Response, fallbackTime: number): Promise<Ended | null> {
-  if (response.status !== 401) return Promise.resolve(null)
-  return response
-    .clone()
-    .json()
-    .then(
-      (body: { error?: unknown }) =>
-        (body.error === 'session_expired' && parseEnded(body, fallbackTime)) || null,
-    )
-    .catch(() => null)
+export async function expiryOf(response: Response, fallbackTime: number): Promise<Ended | null> {
+  let body: unknown
+  try {
+    if (response.status === 401) body = await response.clone().json()
+  } catch {
+    // Not JSON, or a body the app already read (it cannot be cloned): nothing to learn.
+  }
+  return Object(body).error === 'session_expired' ? parseEnded(body, fallbackTime) : null
 }
 
 /** The WebSocket close code `@curfew/server` ends a socket with when its session ends. */

@@ -54,6 +54,28 @@ describe('handleResponse and fetch', () => {
     await client.stop()
   })
 
+  it('learns nothing, and throws nothing, from a 401 it cannot read: not JSON, or a body the app already read', async () => {
+    const server = await startServer()
+    const client = clientFor(server)
+    client.start()
+    await settle()
+    const before = client.getSnapshot()
+    const read = Response.json(
+      { error: 'session_expired', reason: 'revoked', serverTime: T0 + 1 },
+      { status: 401 },
+    )
+    await read.json()
+    const unhandled = vi.fn()
+    process.on('unhandledRejection', unhandled)
+    expect(client.handleResponse(read)).toBe(read)
+    expect(client.handleResponse(new Response('<html>', { status: 401 }))).toBeInstanceOf(Response)
+    await settle()
+    process.off('unhandledRejection', unhandled)
+    expect(unhandled).not.toHaveBeenCalled()
+    expect(client.getSnapshot()).toBe(before)
+    await client.stop()
+  })
+
   it('keeps the first reason when the next answer only says the (cleared) cookie is missing', async () => {
     const server = await startServer()
     // The app's API ends the session (idle); the server cleared the cookie, so the confirming status
