@@ -10,6 +10,7 @@ import type { ValidateResult } from '../../../types'
 import { sessionKeys } from '../keys'
 import { RedisStore } from '../redisStore'
 import { type AnyConnection, clusterClients, redisCluster, stopRedisCluster } from './clients'
+import { type Admin, ownerOf, partialCoverage, replicated, shardName, slotOwners } from './failoverHelpers'
 import { connectNodeRedis, deletePrefix, keySlot, uniquePrefix } from './helpers'
 
 /**
@@ -21,46 +22,6 @@ import { connectNodeRedis, deletePrefix, keySlot, uniquePrefix } from './helpers
 const BASE = Number(process.env.CURFEW_SHARD_OUTAGE_BASE ?? 7161)
 /** How long the whole outage may take before the test gives up (a failover takes a few seconds). */
 const RECOVERY_LIMIT = 60_000
-
-type Admin = Awaited<ReturnType<typeof connectNodeRedis>>
-type Range = { from: number; to: number; port: number }
-
-/** Slot ranges → master port, as a surviving node sees them. */
-async function slotOwners(admin: Admin): Promise<Range[]> {
-  const slots = (await admin.client.sendCommand(['CLUSTER', 'SLOTS'])) as Array<
-    [number, number, [string, number, ...unknown[]], ...unknown[]]
-  >
-  return slots
-    .map(([from, to, [, port]]) => ({ from: Number(from), to: Number(to), port: Number(port) }))
-    .sort((a, b) => a.from - b.from)
-}
-
-function ownerOf(owners: Range[], slot: number): number {
-  const range = owners.find((r) => slot >= r.from && slot <= r.to)
-  if (!range) throw new Error(`slot ${slot} has no master`)
-  return range.port
-}
-
-/** How the store names a master's shard: its slot ranges. */
-function shardName(owners: Range[], port: number): string {
-  return owners
-    .filter((r) => r.port === port)
-    .map((r) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`))
-    .join(',')
-}
-
-/** Waits until the master's one replica has every write the master took (so a crash loses nothing). */
-async function replicated(master: Admin): Promise<void> {
-  const deadline = Date.now() + 20_000
-  while (Date.now() < deadline) {
-    const info = String(await master.client.sendCommand(['INFO', 'replication']))
-    const offset = Number(/master_repl_offset:(\d+)/.exec(info)?.[1])
-    const replica = Number(/slave0:.*offset=(\d+)/.exec(info)?.[1])
-    if (offset > 0 && replica === offset) return
-    await sleep(50)
-  }
-  throw new Error('the replica did not catch up')
-}
 
 const failedClosed = (r: ValidateResult) => !r.ok && r.reason === 'store_unavailable' && r.httpStatus === 503
 
@@ -113,13 +74,7 @@ describe.each(clusterClients)('one shard of a cluster goes down under one manage
 
       // With Redis's default (`yes`) every master answers CLUSTERDOWN from the moment the dead master is
       // marked failed until its replica takes over: the other shards would fail too (see the README).
-      await Promise.all(
-        owners.map(async ({ port }) => {
-          const node = await connectNodeRedis(`redis://127.0.0.1:${port}`)
-          await node.client.sendCommand(['CONFIG', 'SET', 'cluster-require-full-coverage', 'no'])
-          node.close()
-        }),
-      )
+      await partialCoverage(owners, connectNodeRedis)
       const victim = await connectNodeRedis(`redis://127.0.0.1:${victimPort}`)
       admins.push(victim)
       await replicated(victim)
