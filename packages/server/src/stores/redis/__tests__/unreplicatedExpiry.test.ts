@@ -1,0 +1,166 @@
+import { rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { AuditEvent } from '../../../audit/events'
+import { handleOf } from '../../../crypto/token'
+import { createSessionManager } from '../../../manager/createSessionManager'
+import type { ValidateResult } from '../../../types'
+import { sessionKeys } from '../keys'
+import { RedisStore } from '../redisStore'
+import { type AnyConnection, clusterClients, redisCluster, stopRedisCluster } from './clients'
+import { type Admin, ownerOf, partialCoverage, replicated, slotOwners } from './failoverHelpers'
+import { connectNodeRedis, deletePrefix, keySlot, uniquePrefix } from './helpers'
+
+/**
+ * The window Redis's asynchronous replication leaves: a master records (and the manager audits) a
+ * session's expiry, then dies before its replica received that write. The promoted replica still holds
+ * the live record past its deadline, so the next check expires it again: the expiry is audited twice —
+ * never more, and the session is never accepted (both copies are past the deadline by Redis's clock).
+ * `curfew audit verify` reports the second as `session.duplicate_end`. The replica is made to miss the
+ * write for certain: it sleeps (`DEBUG SLEEP`) while the master drops its link, and the test checks
+ * that it holds no tombstone before letting it take over. Own cluster on BASE..BASE+5.
+ */
+const BASE = Number(process.env.CURFEW_UNREPLICATED_BASE ?? 7171)
+const RECOVERY_LIMIT = 60_000
+const IDLE_MS = 2000
+
+const unhandled: unknown[] = []
+const onUnhandled = (reason: unknown) => {
+  unhandled.push(reason)
+}
+beforeEach(() => {
+  unhandled.length = 0
+  process.on('unhandledRejection', onUnhandled)
+})
+afterEach(() => {
+  process.off('unhandledRejection', onUnhandled)
+})
+afterAll(async () => {
+  await stopRedisCluster(BASE)
+  await rm(join(process.env.TMPDIR ?? tmpdir(), `curfew-redis-cluster-${BASE}.lock`), { force: true })
+}, 60_000)
+
+async function redisTime(admin: Admin): Promise<number> {
+  const [s, us] = (await admin.client.sendCommand(['TIME'])) as [string, string]
+  return Number(s) * 1000 + Math.floor(Number(us) / 1000)
+}
+
+describe.each(clusterClients)('an expiry the dead master never replicated (%s)', (name, connect) => {
+  it('is audited a second time by the promoted replica — twice at most — and the session is never accepted', async () => {
+    const { url } = await redisCluster(BASE)
+    const seed = await connectNodeRedis(url)
+    let connection: AnyConnection | undefined
+    const admins: Admin[] = [seed]
+    const prefix = uniquePrefix()
+    try {
+      connection = await connect(url)
+      const store = new RedisStore({ client: connection.client, prefix })
+      const audit: AuditEvent[] = []
+      const manager = createSessionManager({
+        policies: {
+          short: { idleTimeout: `${IDLE_MS}ms`, absoluteTimeout: '1h' },
+          long: { idleTimeout: '15m', absoluteTimeout: '1h' },
+        },
+        store,
+        onStoreError: 'unavailable',
+        storeTimeout: 1000,
+        audit: (e) => void audit.push(e),
+      })
+      // Two sessions of one subject (one slot): one expires, one is revoked, both on the doomed master.
+      const { token, session } = await manager.create({ subject: 'unreplicated', policy: 'short' })
+      const revoked = await manager.create({ subject: 'unreplicated', policy: 'long' })
+      const record = sessionKeys(prefix, handleOf(token)!).record
+      const owners = await slotOwners(seed)
+      const victimPort = ownerOf(owners, keySlot(record))
+      await partialCoverage(owners, connectNodeRedis)
+      let replicaPort = 0
+      while (!replicaPort) {
+        const slots = (await seed.client.sendCommand(['CLUSTER', 'SLOTS'])) as Array<
+          [number, number, ...Array<[string, number]>]
+        >
+        const range = slots.find(([from, to]) => keySlot(record) >= from && keySlot(record) <= to)
+        replicaPort = Number(range?.[3]?.[1] ?? 0)
+        if (!replicaPort) await sleep(100)
+      }
+      const replica = await connectNodeRedis(`redis://127.0.0.1:${replicaPort}`)
+      const victim = await connectNodeRedis(`redis://127.0.0.1:${victimPort}`)
+      admins.push(replica, victim)
+      // Held back from taking over until the test has seen what it holds.
+      await replica.client.sendCommand(['CONFIG', 'SET', 'cluster-replica-no-failover', 'yes'])
+      await replica.client.sendCommand(['CONFIG', 'SET', 'cluster-replica-validity-factor', '0'])
+      // …and readable while its master is down (the test reads what it holds).
+      await replica.client.sendCommand(['CONFIG', 'SET', 'cluster-allow-reads-when-down', 'yes'])
+      await replica.client.sendCommand(['CONFIG', 'SET', 'cluster-require-full-coverage', 'no'])
+      expect(await manager.validate(token, { activity: false })).toMatchObject({ ok: true })
+      await replicated(victim)
+      const pid = Number(
+        /process_id:(\d+)/.exec(String(await victim.client.sendCommand(['INFO', 'server'])))![1],
+      )
+      const stored = JSON.parse(String(await victim.client.sendCommand(['GET', record]))) as {
+        s: { lastActivityAt: number }
+      }
+      const deadline = stored.s.lastActivityAt + IDLE_MS
+      while ((await redisTime(victim)) <= deadline) await sleep(50)
+
+      // The replica stops hearing its master, which then records the expiry and dies.
+      const replicaWakes = replica.client.sendCommand(['DEBUG', 'SLEEP', '3'])
+      await victim.client.sendCommand(['CLIENT', 'KILL', 'TYPE', 'replica'])
+      const onMaster = await manager.validate(token, { activity: false })
+      await manager.revoke(revoked.token)
+      const revokedOnMaster = await manager.validate(revoked.token)
+      admins.splice(admins.indexOf(victim), 1)
+      victim.close()
+      process.kill(pid, 'SIGKILL')
+      await replicaWakes
+      await replica.client.sendCommand(['READONLY'])
+      const held = JSON.parse(String(await replica.client.sendCommand(['GET', record]))) as { t?: unknown }
+      expect(held.t).toBeUndefined()
+      const revokedRecord = sessionKeys(prefix, handleOf(revoked.token)!).record
+      const heldRevoked = JSON.parse(String(await replica.client.sendCommand(['GET', revokedRecord]))) as {
+        t?: unknown
+      }
+      expect(heldRevoked.t).toBeUndefined()
+      await replica.client.sendCommand(['CONFIG', 'SET', 'cluster-replica-no-failover', 'no'])
+
+      // Checks refused 503 until the promotion, then refused as expired: never accepted.
+      const answers: ValidateResult[] = []
+      const startedAt = Date.now()
+      while (!answers.some((r) => !r.ok && r.reason === 'idle')) {
+        if (Date.now() - startedAt > RECOVERY_LIMIT) throw new Error('the replica did not take over')
+        answers.push(await manager.validate(token, { activity: false }))
+        await sleep(50)
+      }
+      const expired = audit.filter((e) => e.type === 'session.expired')
+      const revokedAfter = await manager.validate(revoked.token)
+      console.log(
+        `[${name}] master :${victimPort} recorded the expiry of ${session.handle} and a revoke of ` +
+          `${revoked.session.handle}, and died unreplicated; replica :${replicaPort} promoted; ` +
+          `${answers.length} checks of the expired session after (${answers.filter((r) => r.ok).length} accepted), ` +
+          `session.expired audited ${expired.length} times; the revoked session after: ${revokedAfter.ok ? 'accepted' : 'refused'}`,
+      )
+      expect(onMaster).toMatchObject({ ok: false, reason: 'idle', httpStatus: 401 })
+      expect(answers.filter((r) => r.ok)).toEqual([])
+      expect(answers.filter((r) => !r.ok && r.reason !== 'idle' && r.reason !== 'store_unavailable')).toEqual(
+        [],
+      )
+      expect(expired.map((e) => [e.session, e.reason])).toEqual([
+        [session.handle, 'idle'],
+        [session.handle, 'idle'],
+      ])
+      // The revoke died with the master too: the promoted replica never heard of it, and accepts the
+      // session again (until it is revoked again or its own deadline passes).
+      expect(revokedOnMaster).toMatchObject({ ok: false, reason: 'revoked' })
+      expect(revokedAfter).toMatchObject({ ok: true })
+      // From then on the promoted master's tombstone answers: no third time.
+      expect(await manager.validate(token)).toMatchObject({ ok: false, reason: 'idle' })
+      expect(audit.filter((e) => e.type === 'session.expired')).toHaveLength(2)
+      expect(unhandled).toEqual([])
+      await deletePrefix(connection.client, prefix)
+    } finally {
+      await connection?.close()
+      for (const admin of admins) admin.close()
+    }
+  }, 120_000)
+})
