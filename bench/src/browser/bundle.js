@@ -1,5 +1,6 @@
 // Bundle size: esbuild (bundle + minify, ESM, browser, react external) then gzip -9, of what an app
 // ships: `export *` of each package, so everything it exports counts, tree-shaken the same way for all.
+import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname } from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -15,8 +16,32 @@ const OWN_BUDGET = 4.5 * 1024
 const REACT_BUDGET = 1.5 * 1024
 const WHOLE_BUDGET = 1.4
 
+// What broadcast-channel would weigh if a bundler could leave out the transports a browser with a native
+// BroadcastChannel never runs: its method chooser, as loaded, lists only the native one. Its package
+// offers no way to do this (its exports map has only "."), so this is a measure, not an option.
+const nativeOnly = {
+  name: 'broadcast-channel-native-only',
+  setup(plugin) {
+    plugin.onLoad(
+      { filter: /broadcast-channel[\\/]dist[\\/]esbrowser[\\/]method-chooser\.js$/ },
+      async (args) => {
+        const source = await readFile(args.path, 'utf8')
+        const contents = source
+          .replace(/^import \{ (IndexedDBMethod|LocalstorageMethod) \}.*$/gm, '')
+          .replace('IndexedDBMethod, LocalstorageMethod]', ']')
+        // A new broadcast-channel that moved these lines must fail the bench, not measure nothing.
+        if (contents.includes('IndexedDBMethod') || contents.includes('LocalstorageMethod')) {
+          throw new Error('broadcast-channel method-chooser.js changed: update the native-only measure')
+        }
+        return { contents, loader: 'js' }
+      },
+    )
+  },
+}
+
 async function size(options) {
   const result = await build({
+    plugins: options.plugins ?? [],
     stdin: { contents: options.entry, resolveDir: options.dir ?? BENCH_DIR, loader: 'js' },
     bundle: true,
     minify: true,
@@ -71,6 +96,11 @@ export async function runBundle() {
       entry: "export { BroadcastChannel } from 'broadcast-channel'",
       dir: CLIENT_DIR,
     }),
+    channelNative: await size({
+      entry: "export { BroadcastChannel } from 'broadcast-channel'",
+      dir: CLIENT_DIR,
+      plugins: [nativeOnly],
+    }),
   }
   const rit = sizes.idleTimer.gzip
   const row = (name, s, extra = {}) => ({
@@ -103,6 +133,10 @@ export async function runBundle() {
     row('broadcast-channel, BroadcastChannel + createLeaderElection (static import)', sizes.channelBoth),
     row('broadcast-channel, BroadcastChannel only (static import)', sizes.channelOnly),
     row('broadcast-channel leader election (the difference of the two above)', election),
+    row(
+      'broadcast-channel, BroadcastChannel only, native transport only (patched: its package cannot)',
+      sizes.channelNative,
+    ),
     row('@curfew/react/styles.css (optional)', sizes.css),
   ]
   return { summary: sizes, rows }
