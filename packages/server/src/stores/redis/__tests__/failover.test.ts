@@ -221,7 +221,7 @@ describe.each(clusterClients)('a master fails over mid-traffic (%s)', (name, con
       connection = await connect(url)
       const store = new RedisStore({ client: connection.client, prefix })
       // One manager checks the shard that fails, one the others, so each one's audit shows what its own
-      // traffic saw (a success elsewhere would end the outage the first one audited).
+      // traffic saw (one manager's trail across all shards: shardOutage.test.ts).
       const managed = () => {
         const audit: AuditEvent[] = []
         const manager = createSessionManager({

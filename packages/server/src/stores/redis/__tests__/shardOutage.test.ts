@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { AuditEvent } from '../../../audit/events'
 import { handleOf } from '../../../crypto/token'
 import { createSessionManager } from '../../../manager/createSessionManager'
+import { otelPipeline } from '../../../metrics/__tests__/otel'
 import type { ValidateResult } from '../../../types'
 import { sessionKeys } from '../keys'
 import { RedisStore } from '../redisStore'
@@ -48,6 +49,7 @@ describe.each(clusterClients)('one shard of a cluster goes down under one manage
     let connection: AnyConnection | undefined
     const admins: Admin[] = [seed]
     const prefix = uniquePrefix()
+    const otel = otelPipeline()
     let stop = false
     try {
       connection = await connect(url)
@@ -60,6 +62,7 @@ describe.each(clusterClients)('one shard of a cluster goes down under one manage
         onStoreError: 'unavailable',
         storeTimeout: 1000,
         audit: (e) => void audit.push(e),
+        metrics: { meter: otel.meter },
       })
       const sessions = await Promise.all(
         Array.from({ length: 90 }, (_, i) => manager.create({ subject: `shard-outage-${i}` })),
@@ -158,6 +161,9 @@ describe.each(clusterClients)('one shard of a cluster goes down under one manage
         }),
       ])
       expect(audit.indexOf(recovered[0]!)).toBeGreaterThan(audit.indexOf(unavailable[0]!))
+      // Each refused check is one failed store call, counted against that shard.
+      expect(await otel.count('curfew.store.errors', { shard })).toBe(refused)
+      expect(await otel.count('curfew.store.errors')).toBe(refused)
       expect(of('session.expired')).toEqual([])
       expect(unhandled).toEqual([])
       await deletePrefix(connection.client, prefix)
@@ -165,6 +171,7 @@ describe.each(clusterClients)('one shard of a cluster goes down under one manage
       stop = true
       await connection?.close()
       for (const admin of admins) admin.close()
+      await otel.shutdown()
     }
   }, 120_000)
 })
