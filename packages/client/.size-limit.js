@@ -15,7 +15,7 @@ export default [
     gzip: true,
     ignore: ['broadcast-channel', '@curfew/core'],
     modifyEsbuildConfig: esm,
-    limit: '3.47 KB',
+    limit: '3.46 KB',
   },
   {
     name: '@curfew/client with the parts of @curfew/core it uses (broadcast-channel excluded)',

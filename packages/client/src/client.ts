@@ -75,9 +75,10 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
   const check = () => call('check')
   /** Takes a server answer in (see `answerNews`); false when it was older than what this tab holds. */
   const learn = (body: SessionState | Ended) => take(answerNews(body, held.state))
-  /** The server stated an end (a 401, a socket's end notice): every tab learns it. */
+  /** The server stated an end (a 401, a socket's end notice): every tab learns it. Says whether it did. */
   const end = (ended: Ended | null) => {
     if (ended && learn(ended)) shareState()
+    return ended !== null
   }
   /** Followers waiting on the leader resolve with what is known. */
   const release = () => {
@@ -239,11 +240,7 @@ export function createSessionClient(options: SessionClientOptions = {}): Session
       return response
     },
     handleExpired: (reason) => end(endNotice(reason, serverNow())),
-    handleClose(event) {
-      const notice = closeNotice(event, serverNow())
-      end(notice)
-      return notice !== null
-    },
+    handleClose: (event) => end(closeNotice(event, serverNow())),
     fetch: ((input: RequestInfo | URL, init?: RequestInit) =>
       fetchImpl(input, init).then(client.handleResponse)) as typeof fetch,
   }
