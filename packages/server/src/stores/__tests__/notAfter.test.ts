@@ -8,7 +8,7 @@ import { createSessionManager } from '../../manager/createSessionManager'
 import { MemoryStore } from '../memory/memoryStore'
 import { connectNodeRedis, deletePrefix, uniquePrefix } from '../redis/__tests__/helpers'
 import { sessionKeys } from '../redis/keys'
-import { judgeRead, readWillDo, toWire } from '../redis/record'
+import { judgeRead, parseRecord, readWillDo, toWire } from '../redis/record'
 import { RedisStore } from '../redis/redisStore'
 import type { SessionStore, StoredSession, StoreLimits } from '../types'
 
@@ -202,7 +202,7 @@ describe('RedisStore plain-read path with notAfter', () => {
   const input = { activity: false, policies } as const
   it('decides nothing at or past notAfter: the script records the expiry', () => {
     const { id, session } = record()
-    const wire = { s: toWire(session), c: id }
+    const wire = parseRecord(JSON.stringify({ s: toWire(session), c: id }))
     expect(judgeRead({ record: wire, input: { ...input, id }, now: NOT_AFTER - 1 })).toMatchObject({
       outcome: 'active',
     })

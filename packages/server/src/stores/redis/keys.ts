@@ -25,6 +25,11 @@ export function sessionKeys(prefix: string, handle: string): SessionKeys {
   return { record: `${prefix}{${tag}}:s:${handle}`, index: `${prefix}{${tag}}:u` }
 }
 
+/** The record key of the session named by `handle` (the plain-read path needs no other). */
+export function recordKey(prefix: string, handle: string): string {
+  return `${prefix}{${handle.slice(2, 2 + TAG_LENGTH)}}:s:${handle}`
+}
+
 /** The index key of a subject, and the record key of a handle under it. */
 export function subjectKeys(
   prefix: string,

@@ -23,13 +23,47 @@ export function fromWire(session: WireSession): StoredSession {
   return { ...rest, data: JSON.parse(data) as Record<string, unknown> }
 }
 
+/**
+ * A record as the plain-read path judges it: parsed once, its session in store shape (`data` parsed),
+ * everything frozen — the store hands the same objects out again while the stored string is unchanged
+ * (see `RedisStore`), so nothing may change them. `data` is deep-frozen, as MemoryStore's is.
+ */
+export interface ReadRecord {
+  readonly s: StoredSession
+  readonly c: string
+  readonly r?: ReadonlyArray<Readonly<NonNullable<WireRecord['r']>[number]>>
+  readonly t?: Readonly<NonNullable<WireRecord['t']>>
+}
+
+/** Parses a stored record (the string a `GET` returned) into a frozen {@link ReadRecord}. */
+export function parseRecord(raw: string): ReadRecord {
+  const record = JSON.parse(raw) as { s: WireSession | StoredSession } & Omit<WireRecord, 's'>
+  const { s } = record
+  if (typeof s.data === 'string') record.s = { ...s, data: deepFreeze(JSON.parse(s.data)) }
+  Object.freeze(record.s)
+  if (record.r) {
+    for (const retired of record.r) Object.freeze(retired)
+    Object.freeze(record.r)
+  }
+  if (record.t) Object.freeze(record.t)
+  return Object.freeze(record) as ReadRecord
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const child of Object.values(value)) deepFreeze(child)
+  }
+  return value
+}
+
 export function toWire(session: StoredSession): WireSession {
   const { data, ...rest } = session
   return data === undefined ? rest : { ...rest, data: JSON.stringify(data) }
 }
 
 function tombstoneOf(
-  record: WireRecord,
+  record: ReadRecord,
   reason: StoredTombstone['reason'],
   endedAt: number,
 ): StoredTombstone {
@@ -45,7 +79,7 @@ function tombstoneOf(
  * configured, a retired id past its grace.
  */
 export function judgeRead(options: {
-  record: WireRecord | null
+  record: ReadRecord | null
   input: Pick<StoreCheckInput, 'id' | 'activity' | 'policies' | 'renew'>
   now: number
   /** The `now` the result reports, when not `now` (a lower bound of Redis's clock: see the store). */
@@ -80,20 +114,20 @@ export function judgeRead(options: {
       }
     }
   }
-  const session = record.s as StoredSession // judged fields only; `data` stays a string until returned
+  const session = record.s
   if (judgeLimits({ session, limits, now }).reason) return undefined
   if (input.activity && shouldTouch({ session, limits, now })) return undefined
   if (retired) {
     return {
       outcome: 'active',
       now: reported,
-      session: fromWire(record.s),
+      session,
       touched: false,
       renewal: { nonce: retired.n ?? '', rotated: false },
     }
   }
   if (input.activity && input.renew && renewalDue({ session, limits, now })) return undefined
-  return { outcome: 'active', now: reported, session: fromWire(record.s), touched: false }
+  return { outcome: 'active', now: reported, session, touched: false }
 }
 
 /**

@@ -19,13 +19,23 @@ import {
   checkPrefix,
   handleOfId,
   keySlot,
+  recordKey,
   recordPattern,
   routeTag,
   sessionKeys,
   subjectKeys,
   subjectRecordPattern,
 } from './keys'
-import { fromWire, judgeRead, readWillDo, toWire, type WireRecord, type WireSession } from './record'
+import {
+  fromWire,
+  judgeRead,
+  parseRecord,
+  type ReadRecord,
+  readWillDo,
+  toWire,
+  type WireRecord,
+  type WireSession,
+} from './record'
 import { SCRIPT, SCRIPT_SHA } from './script'
 import { shardsOf } from './shards'
 
@@ -71,8 +81,14 @@ type WireCheck =
     }
   | { outcome: 'unknown'; now: number }
 
-/** What this process last saw of a session, to predict whether a plain read will decide its next check. */
-type Seen = { c: string; s: StoredSession }
+/**
+ * What this process last saw of a session, to predict whether a plain read will decide its next check;
+ * after a plain read also the stored string and its parse, reused while a read returns the same string.
+ */
+type Seen = { c: string; s: StoredSession; raw?: string; record?: ReadRecord }
+
+/** One check on its way: the session's handle, the input, and the `now` given by the caller or test clock. */
+type CheckCall = { handle: string; input: StoreCheckInput; given: number | undefined }
 
 /** Sessions remembered for that prediction; a forgotten one costs one script run, nothing else. */
 const SEEN_LIMIT = 10_000
@@ -192,32 +208,65 @@ export class RedisStore implements SessionStore {
     return reply
   }
 
-  async check(input: StoreCheckInput): Promise<StoreCheckResult> {
-    const handle = handleOfId(input.id)
-    // Not an id of this layout (e.g. a token issued before it): no session can be stored under it.
-    if (handle === undefined) return { outcome: 'unknown', now: input.now ?? (await this.time()) }
-    const keys = sessionKeys(this.prefix, handle)
-    const given = input.now ?? this.#clock?.()
-    const expected = given ?? this.#redisClock.upperBound()
-    if (
-      expected !== undefined &&
-      readWillDo({ seen: this.#seen.get(handle), input, now: given ?? expected + READ_MARGIN })
-    ) {
-      const raw = (await this.#connection.send(['GET', keys.record], keys.record)) as string | null
-      const at = this.#redisClock.local()
-      const now = given ?? this.#redisClock.upperBound(at)
-      const reported = given ?? this.#redisClock.lowerBound(at)
-      if (now !== undefined && reported !== undefined) {
-        const record = raw === null ? null : (JSON.parse(raw) as WireRecord)
-        const result = judgeRead({ record, input, now, reported })
-        // Judged at the upper bound (no deadline can have passed unseen), but the `now` reported is the
-        // lower one: the manager's clock follows it and must not run ahead of Redis's, or a watch would
-        // fire — and, the store down, fail closed — before the session's deadline.
-        if (result) return this.#learn(handle, result, record?.c)
+  // Not async: a check that writes nothing is one GET and one `then` (no async frames, no awaits).
+  check(input: StoreCheckInput): Promise<StoreCheckResult> {
+    try {
+      const handle = handleOfId(input.id)
+      // Not an id of this layout (e.g. a token issued before it): no session can be stored under it.
+      if (handle === undefined) return this.#unknownId(input)
+      const given = input.now ?? this.#clock?.()
+      const expected = given ?? this.#redisClock.upperBound()
+      if (
+        expected !== undefined &&
+        readWillDo({ seen: this.#seen.get(handle), input, now: given ?? expected + READ_MARGIN })
+      ) {
+        const key = recordKey(this.prefix, handle)
+        const call: CheckCall = { handle, input, given }
+        return this.#connection
+          .send(['GET', key], key)
+          .then((raw) => this.#judgeRead(call, raw as string | null))
       }
-      // The read came too close to a deadline (it took longer than READ_MARGIN), or the session moved on
-      // elsewhere (a retired id past its grace): the script decides. Rare by construction.
+      return this.#checkScript({ handle, input, given })
+    } catch (error) {
+      return Promise.reject(error)
     }
+  }
+
+  async #unknownId(input: StoreCheckInput): Promise<StoreCheckResult> {
+    return { outcome: 'unknown', now: input.now ?? (await this.time()) }
+  }
+
+  /** Judges a plain read in Node, or sends the check to the script when the read cannot decide it. */
+  #judgeRead(call: CheckCall, raw: string | null): StoreCheckResult | Promise<StoreCheckResult> {
+    const { handle, input, given } = call
+    const at = this.#redisClock.local()
+    const now = given ?? this.#redisClock.upperBound(at)
+    const reported = given ?? this.#redisClock.lowerBound(at)
+    if (now !== undefined && reported !== undefined) {
+      // The same stored string parses to the same record: reuse the one parsed last time (frozen).
+      const seen = this.#seen.get(handle)
+      const cached = raw !== null && seen?.raw === raw ? seen.record : undefined
+      const record = raw === null ? null : (cached ?? parseRecord(raw))
+      const result = judgeRead({ record, input, now, reported })
+      // Judged at the upper bound (no deadline can have passed unseen), but the `now` reported is the
+      // lower one: the manager's clock follows it and must not run ahead of Redis's, or a watch would
+      // fire — and, the store down, fail closed — before the session's deadline.
+      if (result) {
+        // Unchanged, the entry stays where it is: re-inserting it on every check (to forget the least
+        // recently used first) cost more than the rare script run of a busy session forgotten early.
+        if (result.outcome !== 'active') this.#seen.delete(handle)
+        else if (record && raw !== null && !cached)
+          this.#remember(handle, { c: record.c, s: record.s, raw, record })
+        return result
+      }
+    }
+    // The read came too close to a deadline (it took longer than READ_MARGIN), or the session moved on
+    // elsewhere (a retired id past its grace): the script decides. Rare by construction.
+    return this.#checkScript(call)
+  }
+
+  async #checkScript({ handle, input, given }: CheckCall): Promise<StoreCheckResult> {
+    const keys = sessionKeys(this.prefix, handle)
     const reply = await this.#run<WireCheck>({
       keys: [keys.record, keys.index],
       args: [
