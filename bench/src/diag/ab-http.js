@@ -64,11 +64,12 @@ async function serve() {
     hono.use(
       '/api/*',
       createMiddleware(async (c, next) => {
-        const auth = await curfew.authenticate(c.req.raw)
+        // The README pattern; a build from before `incoming`/`headerList` ignores the one, lacks the other.
+        const auth = await curfew.authenticate(c.req.raw, { incoming: c.env?.incoming })
         if (!auth.ok) return auth.response
         c.set('session', auth.session)
         await next()
-        for (const [header, value] of auth.headers) c.res.headers.append(header, value)
+        for (const [header, value] of auth.headerList ?? auth.headers) c.res.headers.append(header, value)
       }),
     )
     hono.get('/api/me', (c) => c.json(body(c.get('session').subject)))

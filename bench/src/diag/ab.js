@@ -62,7 +62,7 @@ async function variantsOf(dist) {
       if (!auth.ok) return auth.response
       c.set('session', auth.session)
       await next()
-      for (const [name, value] of auth.headers) c.res.headers.append(name, value)
+      for (const [name, value] of auth.headerList ?? auth.headers) c.res.headers.append(name, value)
     }),
   )
   hono.get('/api/me', (c) => c.json(body(c.get('session').subject)))

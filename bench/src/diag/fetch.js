@@ -24,7 +24,7 @@ guarded.use(
     if (!auth.ok) return auth.response
     c.set('session', auth.session)
     await next()
-    for (const [name, value] of auth.headers) c.res.headers.append(name, value)
+    for (const [name, value] of auth.headerList) c.res.headers.append(name, value)
   }),
 )
 guarded.get('/api/me', (c) => c.json(body(c.get('session').subject)))

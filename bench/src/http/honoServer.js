@@ -23,11 +23,11 @@ if (variant === 'hono-bare') {
   cleanups.push(() => manager.close())
   const curfew = createSessionHandler(manager)
   const requireSession = createMiddleware(async (c, next) => {
-    const auth = await curfew.authenticate(c.req.raw)
+    const auth = await curfew.authenticate(c.req.raw, { incoming: c.env?.incoming })
     if (!auth.ok) return auth.response
     c.set('session', auth.session)
     await next()
-    for (const [name, value] of auth.headers) c.res.headers.append(name, value)
+    for (const [name, value] of auth.headerList) c.res.headers.append(name, value)
   })
   app.get('/login', async (c) => {
     const { status, headers } = await curfew.signIn(c.req.raw, { subject: 'user-1' })

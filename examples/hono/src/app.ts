@@ -1,5 +1,6 @@
 import { createSessionManager, type SessionInfo } from '@curfew/server'
 import { createSessionHandler } from '@curfew/server/fetch'
+import type { HttpBindings } from '@hono/node-server'
 import { Hono } from 'hono'
 import { createMiddleware } from 'hono/factory'
 
@@ -11,17 +12,23 @@ export const manager = createSessionManager({
 })
 const curfew = createSessionHandler(manager)
 
-// Declaring the variable is what lets `c.set('session', …)` and `c.get('session')` type-check.
-type Env = { Variables: { session: SessionInfo } }
+// Declaring the variable is what lets `c.set('session', …)` and `c.get('session')` type-check;
+// HttpBindings types `c.env.incoming`, the Node request @hono/node-server hands over.
+type Env = { Bindings: HttpBindings; Variables: { session: SessionInfo } }
 
+// README:start
 /** Admits only requests with a live session; puts it on `c` and adds `Curfew-Session` to the answer. */
 const requireSession = createMiddleware<Env>(async (c, next) => {
-  const auth = await curfew.authenticate(c.req.raw)
+  // `incoming`: the cookie is read from Node's request, so @hono/node-server builds no Web Headers for
+  // it (undefined under app.request() and on other runtimes, where request.headers is read instead).
+  const auth = await curfew.authenticate(c.req.raw, { incoming: c.env?.incoming })
   if (!auth.ok) return auth.response
   c.set('session', auth.session)
   await next()
-  for (const [name, value] of auth.headers) c.res.headers.append(name, value)
+  // headerList: the same headers as plain pairs, with no Headers object built for them.
+  for (const [name, value] of auth.headerList) c.res.headers.append(name, value)
 })
+// README:end
 
 export const app = new Hono<Env>()
 

@@ -37,3 +37,18 @@ describe('server README, Next.js section', () => {
     }
   })
 })
+
+describe('server README, Hono section', () => {
+  it("shows examples/hono's requireSession (incoming, headerList) as the example runs it, with its imports", () => {
+    const readme = readFileSync(join(EXAMPLES, '../packages/server/README.md'), 'utf8')
+    const section = between(readme, '#### Hono', '\n#### ')
+    const app = readFileSync(join(exampleDir('hono'), 'src/app.ts'), 'utf8')
+    const ran = app.slice(app.indexOf('\n', app.indexOf('// README:start')) + 1, app.indexOf('// README:end'))
+    expect(ran).toContain('incoming: c.env?.incoming')
+    expect(section).toContain(ran.trim())
+    for (const line of app.split('\n').filter((line) => line.startsWith('import '))) {
+      if (line.includes("from './")) continue
+      expect(section).toContain(line)
+    }
+  })
+})

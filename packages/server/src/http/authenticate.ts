@@ -1,11 +1,12 @@
 import { PASSIVE_HEADER, SESSION_HEADER } from '@curfew/core'
+import { validateNow } from '../manager/validateNow'
 import type { RequestMeta, SessionManager, ValidateResult } from '../types'
 import { cookieSettings, sessionCookie } from './cookie'
 import { readCredentials } from './credentials'
 import type { ResolvedHttpOptions } from './options'
 import { rejectionReply, unavailableReply } from './replies'
 import { sessionHeaderValue } from './requestView'
-import type { CurfewRequestState, HttpReply, HttpRequestInfo } from './types'
+import type { CredentialSource, CurfewRequestState, HttpReply, HttpRequestInfo } from './types'
 
 const PASSIVE = PASSIVE_HEADER.toLowerCase()
 
@@ -132,29 +133,67 @@ export async function authenticate(
   context: ProtocolContext,
   settings: AuthenticateSettings = {},
 ): Promise<AuthenticateResult> {
-  const { manager, request, options } = context
-  const credentials = readCredentials(request, options)
+  return authenticateNow(context, settings)
+}
+
+/**
+ * {@link authenticate} for the adapters' middleware: the result itself when the manager answered
+ * synchronously (MemoryStore), else a promise of it, so a request through Express or Fastify pays no
+ * promise and no microtask turns for an answer that was ready. Never throws; the promise never rejects.
+ *
+ * @example
+ * const result = authenticateNow({ manager, request, options }, settings)
+ * if (isPending(result)) result.then(finish)
+ * else finish(result)
+ */
+export function authenticateNow(
+  context: ProtocolContext,
+  settings: AuthenticateSettings = {},
+): AuthenticateResult | Promise<AuthenticateResult> {
+  const { manager, request } = context
+  const credentials = readCredentials(request, context.options)
   const activity = !(settings.passive === true || isPassiveRequest(request))
-  // `guarded` inlined: no closure per request.
-  let outcome: ValidateResult
+  let outcome: ValidateResult | Promise<ValidateResult>
   try {
-    outcome = await manager.validate(credentials.token, { activity, meta: requestMeta(request) })
+    outcome = validateNow(manager, credentials.token, { activity, meta: requestMeta(request) })
   } catch {
     return { ok: false, reply: unavailableReply(serverNow(manager)) }
   }
+  if (isPending(outcome)) {
+    return Promise.resolve(outcome).then(
+      (answer) => decide(context, answer, { presented: credentials.source, optional: settings.optional }),
+      () => ({ ok: false, reply: unavailableReply(serverNow(manager)) }) as const,
+    )
+  }
+  return decide(context, outcome, { presented: credentials.source, optional: settings.optional })
+}
+
+/** True for an answer still to come (a promise, or any thenable a custom manager hands back). */
+export function isPending<T extends object>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown }).then === 'function'
+}
+
+/** The state and headers for an accepted request, or the refusal. */
+function decide(
+  context: ProtocolContext,
+  outcome: ValidateResult,
+  how: { presented: CredentialSource | null; optional: boolean | undefined },
+): AuthenticateResult {
+  const { request, options } = context
+  const { presented } = how
   if (!outcome.ok) {
     const reply = rejectionReply({
       rejection: outcome,
-      source: credentials.source,
+      source: presented,
       settings: cookieSettings(options, request),
       realm: options.realm,
     })
-    if (settings.optional === true && reply.status === 401) {
+    if (how.optional === true && reply.status === 401) {
       return { ok: true, state: null, headers: reply.headers.filter(([name]) => name === 'Set-Cookie') }
     }
     return { ok: false, reply }
   }
-  const source = credentials.source ?? 'cookie'
+  const source = presented ?? 'cookie'
   const { session, status, token } = outcome
   const state: CurfewRequestState = { session, status, source }
   return { ok: true, state, headers: acceptedHeaders(context, { status, token, source }) }

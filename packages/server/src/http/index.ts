@@ -1,7 +1,7 @@
 // Internal: the adapter-neutral protocol layer the adapters share. Not a public entry point; it lists
 // only what code outside http/ uses (modules inside import each other directly).
 export type { AuthenticateResult, AuthenticateSettings } from './authenticate'
-export { authenticate, requestMeta, serverNow } from './authenticate'
+export { authenticate, authenticateNow, isPending, requestMeta, serverNow } from './authenticate'
 export { declaredTooLarge, LimitedText } from './body'
 export { DEFAULT_REALM } from './challenge'
 export type { CookieSettings } from './cookie'

@@ -24,11 +24,16 @@ export interface CheckDependencies {
   auditActivity: boolean
 }
 
-/** `validate` and `refresh`: one call to the store, then the answer and its audit events. */
+/**
+ * `validate` and `refresh`: one call to the store, then the answer and its audit events. The answer is
+ * synchronous when the store's is (MemoryStore), else a promise: the HTTP adapters then skip the promise
+ * and microtask turns a request would otherwise pay for an answer that was ready. Never throws (a store
+ * failure is the `store_unavailable` refusal), though the promise of an async store call may reject.
+ */
 export type Check = (
   token: string | null | undefined,
   options: ValidateOptions & { refresh?: boolean },
-) => Promise<ValidateResult>
+) => ValidateResult | Promise<ValidateResult>
 
 /**
  * The manager's per-request decision: refuse a missing or malformed token without asking the store,
@@ -38,7 +43,7 @@ export type Check = (
  *
  * @example
  * const check = createCheck({ store, policies, guard, clock, ... })
- * const result = await check(token, { activity: true })
+ * const result = await check(token, { activity: true }) // awaited: a plain value when the store was synchronous
  */
 export function createCheck(deps: CheckDependencies): Check {
   const { store, policies, guard, clock, tombstoneTtl, unavailableStatus, metrics, audit, reportDrift } = deps
@@ -48,7 +53,7 @@ export function createCheck(deps: CheckDependencies): Check {
   const auditActivity = deps.auditActivity
   const fromTombstone = tombstoneFields
   const fromSession = (session: StoredSession) => sessionFields(session, policies.byName)
-  return async function check(token, opts) {
+  return function check(token, opts) {
     if (token === undefined || token === null || token === '') {
       return rejection({ reason: 'missing', now: now() })
     }
@@ -63,7 +68,6 @@ export function createCheck(deps: CheckDependencies): Check {
       const nonce = generateNonce()
       renew = { nonce, successorId: hashToken(deriveSuccessor({ token, nonce })) }
     }
-    let result: StoreCheckResult
     const started = metrics ? performance.now() : 0
     // Built in place (no spreads): the same keys, in the same order, as the contract documents.
     const input: { -readonly [K in keyof StoreCheckInput]: StoreCheckInput[K] } = {
@@ -75,13 +79,42 @@ export function createCheck(deps: CheckDependencies): Check {
     if (renew) input.renew = renew
     const time = inputTime()
     if (time !== undefined) input.now = time
-    try {
-      result = checkNow ? guard.sync(checkNow, input) : await guard(() => store.check(input), input)
-    } catch {
-      metrics?.checkDuration(performance.now() - started, 'error')
-      return rejection({ reason: 'store_unavailable', now: now(), unavailableStatus })
+    if (checkNow) {
+      let result: StoreCheckResult
+      try {
+        result = guard.sync(checkNow, input)
+      } catch {
+        return storeFailed(started)
+      }
+      metrics?.checkDuration(performance.now() - started, result.outcome)
+      return answer(token, opts, result)
     }
-    metrics?.checkDuration(performance.now() - started, result.outcome)
+    let pending: Promise<StoreCheckResult>
+    try {
+      pending = guard(() => store.check(input), input)
+    } catch {
+      return storeFailed(started)
+    }
+    return pending.then(
+      (result) => {
+        metrics?.checkDuration(performance.now() - started, result.outcome)
+        return answer(token, opts, result)
+      },
+      () => storeFailed(started),
+    )
+  }
+
+  function storeFailed(started: number): ValidateResult {
+    metrics?.checkDuration(performance.now() - started, 'error')
+    return rejection({ reason: 'store_unavailable', now: now(), unavailableStatus })
+  }
+
+  /** The answer to a store result, and its audit events. */
+  function answer(
+    token: string,
+    opts: ValidateOptions & { refresh?: boolean },
+    result: StoreCheckResult,
+  ): ValidateResult {
     learn(result.now)
     if (result.outcome === 'unknown') {
       audit({ type: 'session.rejected', time: result.now, reason: 'unknown', meta: opts.meta })

@@ -10,7 +10,7 @@ import { createWatchHub } from '../watch/watchHub'
 import { createManagerTokenIssuer, createManagerTokenVerifier } from './accessTokens'
 import { auditWith, tombstoneFields } from './auditEvents'
 import { managerAudit } from './auditWiring'
-import { createCheck } from './check'
+import { type Check, createCheck } from './check'
 import { enforceCompliance } from './compliance'
 import { createSessionCreator } from './create'
 import { createDriftReporter } from './drift'
@@ -21,6 +21,7 @@ import { policyDocument, resolvePolicies } from './policies'
 import { sessionInfo, sessionStatus } from './responses'
 import { createStoreClock } from './storeClock'
 import { createStoreGuard } from './storeGuard'
+import { registerCheck } from './validateNow'
 
 const DEFAULT_TOMBSTONE_TTL = 10 * 60_000
 
@@ -144,11 +145,15 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     create,
 
     validate(token, opts = {}) {
-      return check(token, opts)
+      return settle(check, token, opts)
     },
 
     refresh(token, opts = {}): Promise<ValidateResult> {
-      return check(token, { activity: true, refresh: true, ...(opts.meta ? { meta: opts.meta } : {}) })
+      return settle(check, token, {
+        activity: true,
+        refresh: true,
+        ...(opts.meta ? { meta: opts.meta } : {}),
+      })
     },
 
     async revoke(tokenOrHandle, reason = 'revoked') {
@@ -222,5 +227,19 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       if (ownsStore) await store.close?.()
     },
   }
+  registerCheck(manager, check)
   return manager
+}
+
+/** A check's answer as the promise `validate` promises, a throw included (as a rejection). */
+function settle(
+  check: Check,
+  token: string | null | undefined,
+  options: Parameters<Check>[1],
+): Promise<ValidateResult> {
+  try {
+    return Promise.resolve(check(token, options))
+  } catch (error) {
+    return Promise.reject(error)
+  }
 }

@@ -1,11 +1,13 @@
 import type { Duration, SessionStatus } from '@curfew/core'
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express'
 import {
-  authenticate,
+  type AuthenticateResult,
+  authenticateNow,
   type CurfewHttpOptions,
   createRecentAuthCheck,
   endSession,
   handleSessionRoute,
+  isPending,
   matchSessionRoute,
   type ResolvedHttpOptions,
   readNodeBody,
@@ -61,6 +63,17 @@ function passiveOf(option: MiddlewareOptions['passive'], req: Request): boolean 
   }
 }
 
+/** Attaches the state and headers, or sends the refusal; true when the request goes on. */
+function admit(req: Request, res: Response, result: AuthenticateResult): boolean {
+  if (!result.ok) {
+    sendReply(res, result.reply)
+    return false
+  }
+  attachState(req, result.state)
+  applyHeaders(res, result.headers)
+  return true
+}
+
 /** `requireRecentAuth` as Express middleware; `manager` stamps the "no session" answer with its clock. */
 export function recentAuthMiddleware(options: {
   maxAge: Duration
@@ -85,18 +98,20 @@ export function createExpressCurfew(manager: SessionManager, resolved: ResolvedH
 
     sessionMiddleware(options = {}) {
       const { passive, optional = false } = options
-      return async (req, res, next) => {
-        const result = await authenticate(
+      // Not an async function: with a synchronous store the request goes on in the same turn, without a
+      // promise and its microtask turns per request.
+      return (req, res, next) => {
+        const result = authenticateNow(
           { manager, request: requestInfo(req), options: resolved },
           { passive: passiveOf(passive, req), optional },
         )
-        if (!result.ok) {
-          sendReply(res, result.reply)
+        if (!isPending(result)) {
+          if (admit(req, res, result)) next()
           return
         }
-        attachState(req, result.state)
-        applyHeaders(res, result.headers)
-        next()
+        return Promise.resolve(result).then((settled) => {
+          if (admit(req, res, settled)) next()
+        })
       }
     },
 

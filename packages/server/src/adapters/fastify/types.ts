@@ -24,7 +24,11 @@ export interface AuthenticateHookOptions {
 /** `fastify.curfew`: the hooks to protect routes with. */
 export interface CurfewDecorator {
   readonly manager: SessionManager
-  /** `onRequest`/`preHandler` hook: 401 without a live session, else sets `request.curfew`. */
+  /**
+   * `onRequest`/`preHandler` hook: 401 without a live session, else sets `request.curfew`. Fastify runs
+   * it as a callback hook (it finishes in the same turn when the store answers synchronously); called
+   * from your own async hook, it returns a promise to await.
+   */
   readonly authenticate: onRequestAsyncHookHandler
   /** Builds a hook like `authenticate` with options (`passive`, `optional`). */
   authenticateWith(options: AuthenticateHookOptions): onRequestAsyncHookHandler

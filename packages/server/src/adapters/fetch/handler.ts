@@ -1,12 +1,14 @@
 import type { Duration, SessionStatus } from '@curfew/core'
 import {
+  type AuthenticateResult,
   type AuthenticateSettings,
-  authenticate,
+  authenticateNow,
   type CurfewHttpOptions,
   type CurfewRequestState,
   createRecentAuthCheck,
   endSession,
   handleSessionRoute,
+  isPending,
   matchSessionRoute,
   type RecentAuthCheck,
   resolveHttpOptions,
@@ -26,7 +28,13 @@ export interface SessionHandlerOptions extends CurfewHttpOptions {
 /** A request that passed: the session, and headers to put on your response (`Curfew-Session`, rotated cookie). */
 export interface Authenticated extends CurfewRequestState {
   ok: true
+  /** The headers to send, as a `Headers` object (built when first read). */
   headers: Headers
+  /**
+   * The same headers as `[name, value]` pairs, in order (`Set-Cookie` may repeat): append them to your
+   * response without building a `Headers` object for them.
+   */
+  headerList: ReadonlyArray<readonly [name: string, value: string]>
 }
 
 /** A request without a valid session that `optional` let through: no session, and headers to send (a cleared cookie). */
@@ -35,11 +43,26 @@ export interface Anonymous {
   session: null
   status: null
   source: null
+  /** The headers to send, as a `Headers` object (built when first read). */
   headers: Headers
+  /** The same headers as `[name, value]` pairs, in order. */
+  headerList: ReadonlyArray<readonly [name: string, value: string]>
+}
+
+/** The Node request behind a Web `Request` (`c.env.incoming` on @hono/node-server): its plain header object. */
+export interface IncomingHeaders {
+  headers: Record<string, string | string[] | undefined>
 }
 
 /** Options of {@link SessionHandler.authenticate}. */
-export type AuthenticateOptions = AuthenticateSettings
+export interface AuthenticateOptions extends AuthenticateSettings {
+  /**
+   * The Node request behind `request`, when there is one (`c.env.incoming` on @hono/node-server): the
+   * cookie and the other headers Curfew reads come from its plain header object instead of
+   * `request.headers`, which such servers build on first read. Leave it out on other runtimes.
+   */
+  incoming?: IncomingHeaders | undefined
+}
 
 /** A request that did not pass: send `response` (401/503 JSON with `WWW-Authenticate`). */
 export interface NotAuthenticated {
@@ -94,6 +117,32 @@ export interface SessionHandler {
    * the one-argument form, which fails at setup.
    */
   requireRecentAuth(auth: CurfewRequestState | Anonymous, maxAge: Duration): Response | null
+}
+
+/** The adapter's answer to `authenticate`; `headers` becomes a `Headers` object only when read. */
+function authenticated(
+  result: AuthenticateResult,
+  method: string,
+): Authenticated | Anonymous | NotAuthenticated {
+  if (!result.ok) return { ok: false, response: toResponse(result.reply, method) }
+  const headerList = result.headers
+  let headers: Headers | undefined
+  // Own accessors (not a class's), so a spread of the result still copies `headers`.
+  const state = result.state ?? { session: null, status: null, source: null }
+  return {
+    ok: true,
+    session: state.session,
+    status: state.status,
+    source: state.source,
+    headerList,
+    get headers(): Headers {
+      headers ??= toHeaders(headerList)
+      return headers
+    },
+    set headers(value: Headers) {
+      headers = value
+    },
+  } as Authenticated | Anonymous
 }
 
 function normaliseBase(basePath: string): string {
@@ -156,14 +205,13 @@ export function createSessionHandler(
       return toResponse(reply, info.method)
     },
 
-    async authenticate(request: Request, settings: AuthenticateOptions = {}) {
-      const info = requestInfo(request)
-      const result = await authenticate({ manager, request: info, options: resolved }, settings)
-      if (!result.ok) return { ok: false, response: toResponse(result.reply, info.method) }
-      const headers = toHeaders(result.headers)
-      if (result.state === null) return { ok: true, session: null, status: null, source: null, headers }
-      const { session, status, source } = result.state
-      return { ok: true, session, status, source, headers }
+    // Not async: with a synchronous store the answer is one resolved promise, not a chain of them.
+    authenticate(request: Request, settings: AuthenticateOptions = {}) {
+      const info = requestInfo(request, settings.incoming)
+      const result = authenticateNow({ manager, request: info, options: resolved }, settings)
+      if (isPending(result))
+        return Promise.resolve(result).then((settled) => authenticated(settled, info.method))
+      return Promise.resolve(authenticated(result, info.method))
     },
 
     async signIn(request, input) {

@@ -3,6 +3,7 @@ export type {
   Anonymous,
   Authenticated,
   AuthenticateOptions,
+  IncomingHeaders,
   NotAuthenticated,
   RecentAuthGuard,
   SessionHandler,

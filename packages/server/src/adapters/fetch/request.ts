@@ -5,6 +5,7 @@ import {
   type HttpRequestInfo,
   LimitedText,
 } from '../../http'
+import type { IncomingHeaders } from './handler'
 
 /**
  * The protocol layer's view of a Web `Request`. The URL is parsed only when a rule asks for the path or
@@ -15,24 +16,28 @@ import {
 class WebRequestInfo implements HttpRequestInfo {
   readonly method: string
   readonly #request: Request
+  readonly #nodeHeaders: IncomingHeaders['headers'] | undefined
   #host: string | undefined | null = null
   #path: string | null = null
 
-  constructor(request: Request) {
+  constructor(request: Request, incoming: IncomingHeaders | undefined) {
     this.#request = request
+    this.#nodeHeaders = incoming?.headers
     this.method = request.method.toUpperCase()
   }
 
   header(name: string): string | undefined {
-    return this.#request.headers.get(name) ?? undefined
+    const nodeHeaders = this.#nodeHeaders
+    if (nodeHeaders === undefined) return this.#request.headers.get(name) ?? undefined
+    const value = nodeHeaders[name]
+    return Array.isArray(value) ? value.join(', ') : value
   }
 
   // `Host` is what the browser addressed; behind a proxy some runtimes build `request.url` from an
   // internal address instead, which would fail every same-origin check.
   get host(): string | undefined {
     if (this.#host === null) {
-      this.#host =
-        this.#request.headers.get('host')?.toLowerCase() ?? parse(this.#request.url)?.host.toLowerCase()
+      this.#host = this.header('host')?.toLowerCase() ?? parse(this.#request.url)?.host.toLowerCase()
     }
     return this.#host
   }
@@ -81,13 +86,16 @@ export function pathOf(url: string): string {
   return parse(url)?.pathname ?? ''
 }
 
-/** The protocol layer's view of a Web `Request`. */
-export function requestInfo(request: Request): HttpRequestInfo {
-  return new WebRequestInfo(request)
+/**
+ * The protocol layer's view of a Web `Request`; with `incoming` (the Node request behind it), headers are
+ * read from Node's plain header object instead of `request.headers`.
+ */
+export function requestInfo(request: Request, incoming?: IncomingHeaders): HttpRequestInfo {
+  return new WebRequestInfo(request, incoming)
 }
 
 /** Headers as a `Headers` object: `Set-Cookie` values accumulate, any other name keeps its last value. */
-export function toHeaders(headers: ReadonlyArray<[string, string]>): Headers {
+export function toHeaders(headers: ReadonlyArray<readonly [string, string]>): Headers {
   const result = new Headers()
   for (const [name, value] of headers) {
     if (name.toLowerCase() === 'set-cookie') result.append(name, value)

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http'
 import { CLIENT_HEADER } from '@curfew/core'
 import express, { type Express } from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createSessionManager } from '../../../index'
+import { createSessionManager, MemoryStore } from '../../../index'
 import type { SessionManager } from '../../../types'
 import { requireRecentAuth, sessionMiddleware, sessionRoutes, signIn, signOut } from '../index'
 
@@ -56,6 +56,38 @@ describe('express adapter', () => {
     const cookie = await login(url)
     const body = await (await fetch(`${url}/me`, { headers: { cookie } })).json()
     expect(body).toEqual({ session: { cart: ['apple'] }, subject: 'u1' })
+  })
+
+  it('admits a live session in the same way whether the store answers synchronously or through a promise', async () => {
+    // A subclass overriding check answers through a promise; the MemoryStore itself synchronously.
+    class AsyncStore extends MemoryStore {
+      override check(input: Parameters<MemoryStore['check']>[0]) {
+        return super.check(input)
+      }
+    }
+    for (const store of [new MemoryStore({ now: () => T0 }), new AsyncStore({ now: () => T0 })]) {
+      const manager = createSessionManager({
+        policy: { idleTimeout: '15m', absoluteTimeout: '1h', touchInterval: 0 },
+        now: () => T0,
+        store,
+      })
+      const app = express()
+      app.post('/login', async (_req, res) => {
+        res.json(await signIn(res, manager, { subject: 'u1' }))
+      })
+      app.get('/me', sessionMiddleware(manager), (req, res) => {
+        res.json({ subject: req.session?.subject, curfew: req.curfew?.session.subject })
+      })
+      const url = await serve(app, manager)
+      const cookie = await login(url)
+      const me = await fetch(`${url}/me`, { headers: { cookie } })
+      expect(me.status).toBe(200)
+      expect(await me.json()).toEqual({ subject: 'u1', curfew: 'u1' })
+      expect(me.headers.get('curfew-session')).toMatch(/^v=1; s=active; /)
+      const refused = await fetch(`${url}/me`, { headers: { cookie: `${cookie}x` } })
+      expect(refused.status).toBe(401)
+      expect(await refused.json()).toMatchObject({ error: 'no_session', reason: 'malformed' })
+    }
   })
 
   it('sets req.session during sign-in, so the same handler can use it', async () => {

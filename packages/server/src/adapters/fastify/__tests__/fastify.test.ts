@@ -1,7 +1,7 @@
 import { CLIENT_HEADER } from '@curfew/core'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createSessionManager } from '../../../index'
+import { createSessionManager, MemoryStore } from '../../../index'
 import type { SessionManager } from '../../../types'
 import { fastifyCurfew } from '../index'
 
@@ -96,5 +96,52 @@ describe('fastify adapter', () => {
     const cookie = await cookieOf(app)
     const signedIn = await app.inject({ url: '/home', headers: { cookie } })
     expect(signedIn.json().curfew.session.subject).toBe('u1')
+  })
+
+  it('runs authenticate as a route hook with a MemoryStore and with an async store, and awaited from your own async hook', async () => {
+    const app = await build()
+    const slow = createSessionManager({
+      policy: { idleTimeout: '15m', absoluteTimeout: '1h', touchInterval: 0 },
+      now: () => T0,
+      // A subclass overriding check answers through a promise: the hook's asynchronous path.
+      store: new (class extends MemoryStore {
+        override check(input: Parameters<MemoryStore['check']>[0]) {
+          return super.check(input)
+        }
+      })({ now: () => T0 }),
+    })
+    const slowApp = Fastify()
+    open.push({ app: slowApp, manager: slow })
+    await slowApp.register(fastifyCurfew, { manager: slow })
+    slowApp.get('/slow', { onRequest: slowApp.curfew.authenticate }, async (request) => ({
+      subject: request.curfew?.session.subject,
+    }))
+    slowApp.post('/login', async (_request, reply) => reply.signIn({ subject: 'u2' }))
+    app.get('/me', { onRequest: app.curfew.authenticate }, async (request) => ({
+      subject: request.curfew?.session.subject,
+    }))
+    app.get('/wrapped', {
+      onRequest: async (request, reply) => {
+        await app.curfew.authenticate.call(app, request, reply)
+      },
+      handler: async (request) => ({ subject: request.curfew?.session.subject ?? null }),
+    })
+    const cookie = await cookieOf(app)
+    const me = await app.inject({ url: '/me', headers: { cookie } })
+    expect(me.statusCode).toBe(200)
+    expect(me.json()).toEqual({ subject: 'u1' })
+    expect(me.headers['curfew-session']).toMatch(/^v=1; s=active; /)
+    expect((await app.inject({ url: '/me' })).statusCode).toBe(401)
+    expect((await app.inject({ url: '/wrapped', headers: { cookie } })).json()).toEqual({ subject: 'u1' })
+    const refused = await app.inject({ url: '/wrapped' })
+    expect(refused.statusCode).toBe(401)
+    expect(refused.json()).toMatchObject({ error: 'no_session', reason: 'missing' })
+
+    const slowCookie = await cookieOf(slowApp)
+    const viaPromise = await slowApp.inject({ url: '/slow', headers: { cookie: slowCookie } })
+    expect(viaPromise.statusCode).toBe(200)
+    expect(viaPromise.json()).toEqual({ subject: 'u2' })
+    expect(viaPromise.headers['curfew-session']).toMatch(/^v=1; s=active; /)
+    expect((await slowApp.inject({ url: '/slow', headers: { cookie } })).statusCode).toBe(401)
   })
 })

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { CLIENT_HEADER, parseSessionHeader, SESSION_HEADER } from '@curfew/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createSessionManager } from '../../../index'
@@ -130,5 +132,43 @@ describe('createSessionHandler', () => {
       }),
     )
     expect(response?.status).toBe(200)
+  })
+
+  it('reads headers from the Node request given as incoming, and hands back the headers as pairs too', async () => {
+    const { curfew } = setup()
+    const signed = await curfew.signIn(new Request('http://127.0.0.1/login', { method: 'POST' }), {
+      subject: 'u1',
+    })
+    const cookie = signed.headers.getSetCookie()[0]!.split(';')[0]!
+    // A real Node server: the Web Request built inside carries no headers, the IncomingMessage does.
+    const server = createServer(async (req, res) => {
+      const auth = await curfew.authenticate(new Request(`http://127.0.0.1${req.url}`), { incoming: req })
+      if (!auth.ok) {
+        res.writeHead(auth.response.status).end(await auth.response.text())
+        return
+      }
+      for (const [name, value] of auth.headerList) res.appendHeader(name, value)
+      res.end(JSON.stringify({ subject: auth.session.subject, pairs: auth.headerList.length }))
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = server.address() as AddressInfo
+      const answer = await fetch(`http://127.0.0.1:${port}/api`, { headers: { cookie } })
+      expect(answer.status).toBe(200)
+      expect(await answer.json()).toEqual({ subject: 'u1', pairs: 1 })
+      expect(parseSessionHeader(answer.headers.get(SESSION_HEADER))?.session).toBe(signed.session.handle)
+      expect((await fetch(`http://127.0.0.1:${port}/api`)).status).toBe(401)
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
+
+    const auth = await curfew.authenticate(new Request('http://127.0.0.1/api', { headers: { cookie } }))
+    if (!auth.ok) throw new Error('expected a session')
+    expect(auth.headerList.map(([name]) => name)).toEqual([SESSION_HEADER])
+    expect(auth.headers.get(SESSION_HEADER)).toBe(auth.headerList[0]![1])
+    // Still a plain property to a spread, and writable.
+    expect({ ...auth }.headers).toBe(auth.headers)
+    auth.headers = new Headers({ 'x-own': '1' })
+    expect(auth.headers.get('x-own')).toBe('1')
   })
 })
