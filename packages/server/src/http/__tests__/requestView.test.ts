@@ -49,4 +49,36 @@ describe('sessionHeaderValue', () => {
     const ended: SessionHeader = { ...status, state: 'expired', reason: 'logout', expiresBy: 'absolute' }
     expect(sessionHeaderValue(ended)).toBe(formatSessionHeader(ended))
   })
+
+  it('reuses the value only while every field is the same, whatever happens to the status object', () => {
+    const status: SessionHeader = {
+      state: 'active',
+      serverTime: 1_764_553_200_000,
+      expiresAt: 1_764_554_100_000,
+      idleExpiresAt: 1_764_554_100_000,
+      absoluteExpiresAt: 1_764_596_400_000,
+      expiresBy: 'idle',
+      session: 's_abcdefghijklmnop',
+    }
+    const first = sessionHeaderValue(status)
+    expect(sessionHeaderValue({ ...status })).toBe(first)
+    const changes: Array<Partial<SessionHeader>> = [
+      { serverTime: status.serverTime + 1 },
+      { expiresAt: status.expiresAt + 1 },
+      { idleExpiresAt: status.idleExpiresAt + 1 },
+      { absoluteExpiresAt: status.absoluteExpiresAt - 1 },
+      { expiresBy: 'absolute' },
+      { session: 's_bbbbbbbbbbbbbbbb' },
+      { state: 'expired', reason: 'idle' },
+      { reason: 'revoked' },
+    ]
+    for (const change of changes) {
+      const next = { ...status, ...change }
+      expect(sessionHeaderValue(next)).toBe(formatSessionHeader(next))
+      expect(sessionHeaderValue(status)).toBe(first)
+    }
+    // A handler changing the status it was given does not change what the next request is sent.
+    status.serverTime += 5
+    expect(sessionHeaderValue(status)).toBe(formatSessionHeader(status))
+  })
 })
