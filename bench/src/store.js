@@ -38,10 +38,13 @@ async function checksOn(client, prefix, subject) {
   const writer = createSessionManager({ policy: writing, store: new RedisStore({ client, prefix }) })
   const readToken = (await reader.create({ subject: `${subject}-r` })).token
   const writeToken = (await writer.create({ subject: `${subject}-w` })).token
+  const passive = { activity: false }
+  const activity = { activity: true }
   return {
-    passive: () => reader.validate(readToken),
-    activity: () => reader.validate(readToken, { activity: true }),
-    touch: () => writer.validate(writeToken, { activity: true }),
+    // validate's activity defaults to true: a passive check says so.
+    passive: () => reader.validate(readToken, passive),
+    activity: () => reader.validate(readToken, activity),
+    touch: () => writer.validate(writeToken, activity),
     close: async () => {
       await reader.close()
       await writer.close()
