@@ -16,8 +16,9 @@ import { connectNodeRedis, deletePrefix, keySlot, uniquePrefix } from './helpers
 /**
  * The window Redis's asynchronous replication leaves: a master records (and the manager audits) a
  * session's expiry, then dies before its replica received that write. The promoted replica still holds
- * the live record past its deadline, so the next check expires it again: the expiry is audited twice —
- * never more, and the session is never accepted (both copies are past the deadline by Redis's clock).
+ * the live record past its deadline, so the next check expires it again: the expiry is audited twice
+ * (the new master's tombstone then answers: no third time), and the session is never accepted (both
+ * copies are past the deadline by Redis's clock).
  * `curfew audit verify` reports the second as `session.duplicate_end`. The replica is made to miss the
  * write for certain: it sleeps (`DEBUG SLEEP`) while the master drops its link, and the test checks
  * that it holds no tombstone before letting it take over. Own cluster on BASE..BASE+5.
@@ -48,7 +49,7 @@ async function redisTime(admin: Admin): Promise<number> {
 }
 
 describe.each(clusterClients)('an expiry the dead master never replicated (%s)', (name, connect) => {
-  it('is audited a second time by the promoted replica — twice at most — and the session is never accepted', async () => {
+  it('is audited a second time by the promoted replica, not a third, and the session is never accepted', async () => {
     const { url } = await redisCluster(BASE)
     const seed = await connectNodeRedis(url)
     let connection: AnyConnection | undefined
