@@ -24,6 +24,8 @@ export interface CheckDependencies {
   auditActivity: boolean
 }
 
+const ignore = () => {}
+
 /**
  * `validate` and `refresh`: one call to the store, then the answer and its audit events. The answer is
  * synchronous when the store's is (MemoryStore), else a promise: the HTTP adapters then skip the promise
@@ -89,9 +91,10 @@ export function createCheck(deps: CheckDependencies): Check {
       metrics?.checkDuration(performance.now() - started, result.outcome)
       return answer(token, opts, result)
     }
+    let call: Promise<StoreCheckResult> | undefined
     let pending: Promise<StoreCheckResult>
     try {
-      pending = guard(() => store.check(input), input)
+      pending = guard(() => (call = store.check(input)), input)
     } catch {
       return storeFailed(started)
     }
@@ -100,13 +103,30 @@ export function createCheck(deps: CheckDependencies): Check {
         metrics?.checkDuration(performance.now() - started, result.outcome)
         return answer(token, opts, result)
       },
-      () => storeFailed(started),
+      () => {
+        // A call abandoned at storeTimeout may still reach the store and end the session there; no
+        // later call will report that end as its own, so it is audited when the answer lands.
+        call?.then((late) => {
+          if (late.outcome === 'ended' && endedEventType(late) !== 'session.rejected') auditEnd(late, opts)
+        }, ignore)
+        return storeFailed(started)
+      },
     )
   }
 
   function storeFailed(started: number): ValidateResult {
     metrics?.checkDuration(performance.now() - started, 'error')
     return rejection({ reason: 'store_unavailable', now: now(), unavailableStatus })
+  }
+
+  function auditEnd(result: Extract<StoreCheckResult, { outcome: 'ended' }>, opts: ValidateOptions): void {
+    audit({
+      type: endedEventType(result),
+      time: result.now,
+      ...fromTombstone(result.tombstone),
+      reason: result.reason,
+      meta: opts.meta,
+    })
   }
 
   /** The answer to a store result, and its audit events. */
@@ -121,13 +141,7 @@ export function createCheck(deps: CheckDependencies): Check {
       return rejection({ reason: 'unknown', now: result.now })
     }
     if (result.outcome === 'ended') {
-      audit({
-        type: endedEventType(result),
-        time: result.now,
-        ...fromTombstone(result.tombstone),
-        reason: result.reason,
-        meta: opts.meta,
-      })
+      auditEnd(result, opts)
       return rejection({ reason: result.reason, now: result.now })
     }
     const policy = policies.byName.get(result.session.policy)

@@ -123,6 +123,45 @@ describe.each(clients)('Redis outage with the client library defaults (%s)', (_n
 })
 
 describe.each(clients)('Redis too slow (%s)', (_name, connect) => {
+  it('audits the end a check abandoned at storeTimeout wrote when Redis ran it late, once', async () => {
+    const connection = await connect(spare.url)
+    const admin = createClient({ url: spare.url })
+    admin.on('error', () => {})
+    await admin.connect()
+    const redisTime = async () => {
+      const [s, us] = (await admin.sendCommand(['TIME'])) as [string, string]
+      return Number(s) * 1000 + Math.floor(Number(us) / 1000)
+    }
+    try {
+      const { manager, eventsOf } = managerOn(connection.client, {
+        policy: { idleTimeout: '1s', absoluteTimeout: '1h' },
+        onStoreError: 'unavailable',
+        storeTimeout: 300,
+      })
+      const createdAt = await redisTime()
+      const { token, session } = await manager.create({ subject: 'u1' })
+      while ((await redisTime()) <= createdAt + 2000) await new Promise((r) => setTimeout(r, 50))
+      // Paused longer than storeTimeout, shorter than the client's own command timeout: the manager
+      // gives up on the check, the client still sends it, and Redis runs it (and ends the session) late.
+      await admin.sendCommand(['CLIENT', 'PAUSE', '700', 'ALL'])
+      const pauseOver = admin.sendCommand(['PING'])
+      expect(await manager.validate(token, { activity: false })).toMatchObject({
+        ok: false,
+        reason: 'store_unavailable',
+      })
+      await pauseOver
+      await vi.waitFor(() => expect(eventsOf('session.expired')).toHaveLength(1), { timeout: 5_000 })
+      expect(eventsOf('session.expired')[0]).toMatchObject({ session: session.handle, reason: 'idle' })
+      // Every later check finds the tombstone: refused, and no second audit.
+      expect(await manager.validate(token)).toMatchObject({ ok: false, reason: 'idle' })
+      expect(eventsOf('session.expired')).toHaveLength(1)
+      expect(unhandled).toEqual([])
+    } finally {
+      admin.destroy()
+      connection.close()
+    }
+  })
+
   it('gives up at storeTimeout while Redis is paused, then serves again when it answers', async () => {
     const connection = await connect(spare.url)
     // A plain client (no command timeout) to pause the server and to learn when the pause ends.
