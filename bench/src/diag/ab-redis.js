@@ -6,8 +6,8 @@
 //   cp -r packages/server/dist packages/server/node_modules/.ab/base
 //   node bench/src/diag/ab-redis.js --a=packages/server/node_modules/.ab/base --b=packages/server/dist
 //   node bench/src/diag/ab-redis.js --b=packages/server/dist --concurrency=1 --count=3000
-// The clients have no per-command timeout (the bench's do: node-redis's commandOptions.timeout arms an
-// AbortSignal.timeout per command, ~10 µs of CPU, which both the GET and the check pay).
+// The clients have no per-command timeout unless --clients=bench (the bench's do: node-redis's
+// commandOptions.timeout arms an AbortSignal.timeout per command, ~10 µs of CPU, paid by GET and check).
 import { hash } from 'node:crypto'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -30,10 +30,14 @@ const builds = Object.fromEntries(
 )
 const policy = { idleTimeout: '15m', absoluteTimeout: '12h', touchInterval: '5m' }
 
-const node = createClient({ url })
-await node.connect()
-const io = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
-await new Promise((resolve) => io.once('ready', resolve))
+// --clients=bench: the clients `pnpm bench` uses (the README's options, per-command timeouts included).
+const bench = args.clients === 'bench'
+const node = bench ? await (await import('../lib/redis.js')).connect(url) : createClient({ url })
+if (!bench) await node.connect()
+const io = bench
+  ? await (await import('../store.js')).ioredis(url)
+  : new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+if (!bench) await new Promise((resolve) => io.once('ready', resolve))
 const clients = { 'node-redis': node, ioredis: io }
 
 const ops = {}

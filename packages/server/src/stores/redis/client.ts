@@ -163,7 +163,8 @@ function rediscoveryOnFailure(cluster: NodeRedisClusterLike): (error: unknown) =
 
 function ioredisSender(client: IoRedisClientLike): SendCommand {
   const call = client.call.bind(client)
-  return ([command, ...rest]) => call(command ?? '', ...rest)
+  // A check's GET takes the first branch: no rest array and no spread call on the hot path.
+  return (args) => (args.length === 2 ? call(args[0]!, args[1]!) : call(args[0] ?? '', ...args.slice(1)))
 }
 
 /** The routed command sender of any accepted client (for tools and tests that send raw commands). */
