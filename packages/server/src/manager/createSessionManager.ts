@@ -3,7 +3,7 @@ import { type AuditEvent, connectionClosedEvent } from '../audit/events'
 import { hashToken, isWellFormedHandle, isWellFormedToken } from '../crypto/token'
 import { createMetrics } from '../metrics/metrics'
 import { MemoryStore } from '../stores/memory/memoryStore'
-import type { SessionStore } from '../stores/types'
+import type { SessionStore, StoredTombstone } from '../stores/types'
 import type { RevokeReason, SessionInfo, SessionManager, ValidateResult } from '../types'
 import { localEndChannel } from '../watch/localChannel'
 import { createWatchHub } from '../watch/watchHub'
@@ -16,6 +16,7 @@ import { createSessionCreator } from './create'
 import { createDriftReporter } from './drift'
 import { findDrift } from './findDrift'
 import { createForgetSubject } from './forgetSubject'
+import { withLateAnswer } from './lateAnswer'
 import type { SessionManagerOptions } from './options'
 import { policyDocument, resolvePolicies } from './policies'
 import { sessionInfo, sessionStatus } from './responses'
@@ -123,17 +124,23 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     pseudonymised: options.auditPseudonymKey !== undefined,
   })
 
-  async function revokeWith(input: { id?: string; handle?: string; reason: RevokeReason }) {
-    const result = await guard(() => store.revoke({ ...input, tombstoneTtl, ...inputNow() }), input)
-    learn(result.now)
-    if (result.ended) {
-      audit({
-        type: 'session.revoked',
-        time: result.now,
-        ...tombstoneFields(result.ended),
-        reason: input.reason,
-      })
+  // One session.revoked per session a revoke ended, also when its answer lands after storeTimeout.
+  const revokedBy =
+    (reason: RevokeReason) =>
+    (result: { now: number; ended: StoredTombstone | StoredTombstone[] | null }) => {
+      for (const ended of [result.ended ?? []].flat())
+        audit({ type: 'session.revoked', time: result.now, ...tombstoneFields(ended), reason })
     }
+
+  async function revokeWith(input: { id?: string; handle?: string; reason: RevokeReason }) {
+    const audited = revokedBy(input.reason)
+    const result = await withLateAnswer(
+      (call) => guard(call, input),
+      () => store.revoke({ ...input, tombstoneTtl, ...inputNow() }),
+      audited,
+    )
+    learn(result.now)
+    audited(result)
     return result.ended !== null
   }
 
@@ -164,14 +171,14 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 
     async revokeSubject(subject, reason = 'revoked') {
       if (typeof subject !== 'string' || subject.length === 0) return 0
-      const result = await guard(
+      const audited = revokedBy(reason)
+      const result = await withLateAnswer(
+        (call) => guard(call, { subject }),
         () => store.revokeSubject({ subject, reason, tombstoneTtl, ...inputNow() }),
-        { subject },
+        audited,
       )
       learn(result.now)
-      for (const tombstone of result.ended) {
-        audit({ type: 'session.revoked', time: result.now, ...tombstoneFields(tombstone), reason })
-      }
+      audited(result)
       return result.ended.length
     },
 

@@ -123,6 +123,45 @@ describe.each(clients)('Redis outage with the client library defaults (%s)', (_n
 })
 
 describe.each(clients)('Redis too slow (%s)', (_name, connect) => {
+  it('audits the revokes abandoned at storeTimeout that Redis ran late, once', async () => {
+    const connection = await connect(spare.url)
+    const admin = createClient({ url: spare.url })
+    admin.on('error', () => {})
+    await admin.connect()
+    try {
+      const { manager, eventsOf } = managerOn(connection.client, {
+        onStoreError: 'unavailable',
+        storeTimeout: 300,
+      })
+      const one = await manager.create({ subject: 'u1' })
+      const many = await Promise.all([manager.create({ subject: 'u2' }), manager.create({ subject: 'u2' })])
+      // Paused longer than storeTimeout, shorter than the client's own command timeout: the manager
+      // gives up on both revokes, the client still sends them, and Redis runs them late.
+      await admin.sendCommand(['CLIENT', 'PAUSE', '700', 'ALL'])
+      const pauseOver = admin.sendCommand(['PING'])
+      await expect(manager.revoke(one.token)).rejects.toMatchObject({ code: 'store_timeout' })
+      await expect(manager.revokeSubject('u2')).rejects.toMatchObject({ code: 'store_timeout' })
+      await pauseOver
+      const revoked = () =>
+        eventsOf('session.revoked')
+          .map((e) => e.session)
+          .sort()
+      const expected = [one, ...many].map((s) => s.session.handle).sort()
+      await vi.waitFor(() => expect(revoked()).toEqual(expected), { timeout: 5_000 })
+      // They happened: refused as revoked, and a retry finds nothing left to revoke or to audit.
+      for (const s of [one, ...many]) {
+        expect(await manager.validate(s.token)).toMatchObject({ ok: false, reason: 'revoked' })
+      }
+      expect(await manager.revoke(one.token)).toBe(false)
+      expect(await manager.revokeSubject('u2')).toBe(0)
+      expect(revoked()).toEqual(expected)
+      expect(unhandled).toEqual([])
+    } finally {
+      admin.destroy()
+      connection.close()
+    }
+  })
+
   it('audits the end a check abandoned at storeTimeout wrote when Redis ran it late, once', async () => {
     const connection = await connect(spare.url)
     const admin = createClient({ url: spare.url })
