@@ -155,7 +155,8 @@ export function authenticateNow(
   const activity = !(settings.passive === true || isPassiveRequest(request))
   let outcome: ValidateResult | Promise<ValidateResult>
   try {
-    outcome = validateNow(manager, credentials.token, { activity, meta: requestMeta(request) })
+    // The IP, path and user agent are read only if an audit event is written for this request.
+    outcome = validateNow(manager, credentials.token, { activity, requestMeta: () => requestMeta(request) })
   } catch {
     return { ok: false, reply: unavailableReply(serverNow(manager)) }
   }

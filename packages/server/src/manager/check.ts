@@ -2,7 +2,7 @@ import { deriveSuccessor, generateNonce, hashToken, isWellFormedToken } from '..
 import type { CurfewMetrics } from '../metrics/metrics'
 import { synchronousCheck } from '../stores/memory/memoryStore'
 import type { SessionStore, StoreCheckInput, StoreCheckResult, StoredSession } from '../stores/types'
-import type { ValidateOptions, ValidateResult } from '../types'
+import type { RequestMeta, ValidateOptions, ValidateResult } from '../types'
 import { type auditWith, endedEventType, sessionFields, tombstoneFields } from './auditEvents'
 import type { createDriftReporter } from './drift'
 import type { PolicySet } from './policies'
@@ -34,8 +34,19 @@ const ignore = () => {}
  */
 export type Check = (
   token: string | null | undefined,
-  options: ValidateOptions & { refresh?: boolean },
+  options: CheckOptions,
 ) => ValidateResult | Promise<ValidateResult>
+
+/**
+ * `validate`'s options, plus `refresh`, and the request's audit metadata as a function the HTTP layer
+ * passes instead of `meta`: it reads the IP, path and user agent only when an audit event is written.
+ */
+export type CheckOptions = ValidateOptions & { refresh?: boolean; requestMeta?: () => RequestMeta }
+
+/** The audit metadata of a check, built now (only an audit event asks). */
+function metaOf(options: CheckOptions): RequestMeta | undefined {
+  return options.meta ?? options.requestMeta?.()
+}
 
 /**
  * The manager's per-request decision: refuse a missing or malformed token without asking the store,
@@ -61,7 +72,7 @@ export function createCheck(deps: CheckDependencies): Check {
     }
     if (!isWellFormedToken(token)) {
       const time = now()
-      audit({ type: 'session.rejected', time, reason: 'malformed', meta: opts.meta })
+      audit({ type: 'session.rejected', time, reason: 'malformed', meta: metaOf(opts) })
       return rejection({ reason: 'malformed', now: time })
     }
     const activity = opts.activity ?? true
@@ -119,25 +130,21 @@ export function createCheck(deps: CheckDependencies): Check {
     return rejection({ reason: 'store_unavailable', now: now(), unavailableStatus })
   }
 
-  function auditEnd(result: Extract<StoreCheckResult, { outcome: 'ended' }>, opts: ValidateOptions): void {
+  function auditEnd(result: Extract<StoreCheckResult, { outcome: 'ended' }>, opts: CheckOptions): void {
     audit({
       type: endedEventType(result),
       time: result.now,
       ...fromTombstone(result.tombstone),
       reason: result.reason,
-      meta: opts.meta,
+      meta: metaOf(opts),
     })
   }
 
   /** The answer to a store result, and its audit events. */
-  function answer(
-    token: string,
-    opts: ValidateOptions & { refresh?: boolean },
-    result: StoreCheckResult,
-  ): ValidateResult {
+  function answer(token: string, opts: CheckOptions, result: StoreCheckResult): ValidateResult {
     learn(result.now)
     if (result.outcome === 'unknown') {
-      audit({ type: 'session.rejected', time: result.now, reason: 'unknown', meta: opts.meta })
+      audit({ type: 'session.rejected', time: result.now, reason: 'unknown', meta: metaOf(opts) })
       return rejection({ reason: 'unknown', now: result.now })
     }
     if (result.outcome === 'ended') {
@@ -155,19 +162,29 @@ export function createCheck(deps: CheckDependencies): Check {
         session: result.session.handle,
         subject: result.session.subject,
         policy: policy.name,
-        meta: opts.meta,
+        meta: metaOf(opts),
       })
     }
     const status = sessionStatus({ session: result.session, policy, now: result.now })
     if (auditActivity && result.touched) {
-      audit({ type: 'session.activity', time: result.now, ...fromSession(result.session), meta: opts.meta })
+      audit({
+        type: 'session.activity',
+        time: result.now,
+        ...fromSession(result.session),
+        meta: metaOf(opts),
+      })
     }
     const successor = result.renewal ? deriveSuccessor({ token, nonce: result.renewal.nonce }) : undefined
     if (result.renewal?.rotated) {
-      audit({ type: 'session.renewed', time: result.now, ...fromSession(result.session), meta: opts.meta })
+      audit({ type: 'session.renewed', time: result.now, ...fromSession(result.session), meta: metaOf(opts) })
     }
     if (opts.refresh) {
-      audit({ type: 'session.refreshed', time: result.now, ...fromSession(result.session), meta: opts.meta })
+      audit({
+        type: 'session.refreshed',
+        time: result.now,
+        ...fromSession(result.session),
+        meta: metaOf(opts),
+      })
     }
     const session = sessionInfo(result.session)
     return successor === undefined

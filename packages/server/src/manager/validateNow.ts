@@ -1,5 +1,5 @@
-import type { SessionManager, ValidateOptions, ValidateResult } from '../types'
-import type { Check } from './check'
+import type { SessionManager, ValidateResult } from '../types'
+import type { Check, CheckOptions } from './check'
 
 // The synchronous-when-possible check of each manager createSessionManager built, and the `validate`
 // it was built with: a manager whose `validate` was replaced (a wrapper, a test double) keeps its own.
@@ -23,9 +23,11 @@ export function registerCheck(manager: SessionManager, check: Check): void {
 export function validateNow(
   manager: SessionManager,
   token: string | null | undefined,
-  options: ValidateOptions,
+  options: Omit<CheckOptions, 'refresh'>,
 ): ValidateResult | Promise<ValidateResult> {
   const known = checks.get(manager)
   if (known !== undefined && known.validate === manager.validate) return known.check(token, options)
-  return manager.validate(token, options)
+  const { requestMeta, ...rest } = options
+  const meta = rest.meta ?? requestMeta?.()
+  return manager.validate(token, meta === undefined ? rest : { ...rest, meta })
 }

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http'
 import { CLIENT_HEADER } from '@curfew/core'
 import express, { type Express } from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
+import type { AuditEvent } from '../../../audit/events'
 import { createSessionManager, MemoryStore } from '../../../index'
 import type { SessionManager } from '../../../types'
 import { requireRecentAuth, sessionMiddleware, sessionRoutes, signIn, signOut } from '../index'
@@ -88,6 +89,43 @@ describe('express adapter', () => {
       expect(refused.status).toBe(401)
       expect(await refused.json()).toMatchObject({ error: 'no_session', reason: 'malformed' })
     }
+  })
+
+  it("audits a request's method, IP, path and user agent, read when an event is written", async () => {
+    const events: AuditEvent[] = []
+    const manager = createSessionManager({
+      policy: { idleTimeout: '15m', absoluteTimeout: '1h', touchInterval: 0 },
+      now: () => T0,
+      audit: (event) => {
+        events.push(event)
+      },
+    })
+    const app = express()
+    app.post('/login', async (_req, res) => {
+      res.json(await signIn(res, manager, { subject: 'u1' }))
+    })
+    app.get('/api/me', sessionMiddleware(manager), (_req, res) => {
+      res.json({ ok: true })
+    })
+    const url = await serve(app, manager)
+    const cookie = await login(url)
+    const headers = { cookie, 'user-agent': 'audit-test/1' }
+    expect((await fetch(`${url}/api/me?x=1`, { headers })).status).toBe(200)
+    expect((await fetch(`${url}/api/me`, { headers: { ...headers, cookie: `${cookie}x` } })).status).toBe(401)
+    // A well-formed token this store does not know: refused after the store answered.
+    const other = makeManager()
+    const stranger = (await other.create({ subject: 'u9' })).token
+    await other.close()
+    expect(
+      (await fetch(`${url}/api/me`, { headers: { ...headers, cookie: `curfew_session=${stranger}` } }))
+        .status,
+    ).toBe(401)
+    const meta = { method: 'GET', ip: '127.0.0.1', path: '/api/me', userAgent: 'audit-test/1' }
+    const rejected = events.filter((event) => event.type === 'session.rejected')
+    expect(rejected.map((event) => [event.reason, event.meta])).toEqual([
+      ['malformed', meta],
+      ['unknown', meta],
+    ])
   })
 
   it('sets req.session during sign-in, so the same handler can use it', async () => {
