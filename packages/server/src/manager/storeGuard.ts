@@ -33,6 +33,11 @@ export function createStoreGuard(options: {
   let downSince: number | null = null
   const shardsDown = new Map<string, number>()
   let open = 0
+  // Calls are numbered as they start. One that started before its shard (or the store) recovered and
+  // fails after it is a straggler of the outage that ended (e.g. sent to the dead master), not a new one.
+  let calls = 0
+  let storeRecoveredAt = 0
+  const shardRecoveredAt = new Map<string, number>()
   const recovered = (route: StoreRoute | undefined): void => {
     if (open === 0) return
     const domain = domainOf?.(route)
@@ -42,6 +47,7 @@ export function createStoreGuard(options: {
     const time = options.now()
     if (domain) {
       shardsDown.delete(domain.shard)
+      shardRecoveredAt.set(domain.shard, calls)
       options.emit({
         type: 'store.recovered',
         time,
@@ -49,10 +55,11 @@ export function createStoreGuard(options: {
       })
     } else {
       downSince = null
+      storeRecoveredAt = calls
       options.emit({ type: 'store.recovered', time, meta: { downtimeMs: time - since } })
     }
   }
-  const failed = (cause: unknown, route: StoreRoute | undefined): CurfewError => {
+  const failed = (cause: unknown, route: StoreRoute | undefined, call: number): CurfewError => {
     const timedOut = cause instanceof CurfewError && cause.code === 'store_timeout'
     const error = timedOut
       ? cause
@@ -66,6 +73,7 @@ export function createStoreGuard(options: {
     onError?.(reason, domain?.shard)
     // A call that went to no shard in particular (null) opens no outage: a keyed call will.
     if (domain === null || (domain ? shardsDown.has(domain.shard) : downSince !== null)) return error
+    if (call <= (domain ? (shardRecoveredAt.get(domain.shard) ?? 0) : storeRecoveredAt)) return error
     open++
     const time = options.now()
     if (domain) {
@@ -81,6 +89,7 @@ export function createStoreGuard(options: {
   // One promise and one timer per call (no Promise.race): this runs on every request.
   const guard = <T>(call: () => Promise<T>, route?: StoreRoute): Promise<T> =>
     new Promise<T>((resolve, reject) => {
+      const number = ++calls
       let settled = false
       const timer = setTimeout(() => {
         if (settled) return
@@ -92,6 +101,7 @@ export function createStoreGuard(options: {
               message: `The session store did not answer within ${options.timeout} ms.`,
             }),
             route,
+            number,
           ),
         )
       }, options.timeout)
@@ -114,7 +124,7 @@ export function createStoreGuard(options: {
           if (settled) return
           settled = true
           clearTimeout(timer)
-          reject(failed(cause, route))
+          reject(failed(cause, route, number))
         },
       )
     })
@@ -124,7 +134,7 @@ export function createStoreGuard(options: {
     try {
       value = call(arg)
     } catch (cause) {
-      throw failed(cause, undefined)
+      throw failed(cause, undefined, ++calls)
     }
     recovered(undefined)
     return value

@@ -90,4 +90,53 @@ describe('store guard', () => {
     expect(events.map((event) => event.type)).toEqual(['store.unavailable', 'store.recovered'])
     expect(vi.getTimerCount()).toBe(0)
   })
+
+  it('does not reopen an outage for a call that started before the recovery and failed after it', async () => {
+    const { guard, events } = guardWith(60_000)
+    await guard(() => Promise.reject(new Error('ECONNREFUSED'))).catch(() => {})
+    // Sent while the store was down (to the dead master, say), answered after the store recovered.
+    const straggler = pendingCall<string>()
+    const sentBefore = track(guard(straggler.call))
+    expect(await guard(() => Promise.resolve('back'))).toBe('back')
+    straggler.fail(new Error('Connection is closed.'))
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(sentBefore).toMatchObject({ settled: 'error', code: 'store_unavailable' })
+    expect(events.map((event) => event.type)).toEqual(['store.unavailable', 'store.recovered'])
+    // A call that starts after the recovery and fails opens the next outage.
+    await guard(() => Promise.reject(new Error('ECONNREFUSED'))).catch(() => {})
+    expect(events.map((event) => event.type)).toEqual([
+      'store.unavailable',
+      'store.recovered',
+      'store.unavailable',
+    ])
+  })
+
+  it('tracks the outages of a sharded store per shard', async () => {
+    const events: AuditEvent[] = []
+    const shardOf = (route: { subject?: string } | undefined) =>
+      route?.subject
+        ? { shard: route.subject === 'a' ? '0-8191' : '8192-16383', node: `n-${route.subject}` }
+        : null
+    const guard = createStoreGuard({
+      timeout: 60_000,
+      now: () => Date.now(),
+      emit: (e) => events.push(e),
+      domainOf: shardOf,
+    })
+    const down = () => Promise.reject(new Error('ECONNREFUSED'))
+    const up = () => Promise.resolve('ok')
+    await guard(down, { subject: 'a' }).catch(() => {})
+    await guard(up, { subject: 'b' })
+    await guard(down, { subject: 'a' }).catch(() => {})
+    await guard(up, { subject: 'b' })
+    // A call on no shard in particular opens and ends nothing.
+    await guard(down).catch(() => {})
+    await guard(up)
+    expect(events.map((e) => [e.type, e.meta?.shard])).toEqual([['store.unavailable', '0-8191']])
+    await guard(up, { subject: 'a' })
+    expect(events.map((e) => [e.type, e.meta?.shard, e.meta?.node])).toEqual([
+      ['store.unavailable', '0-8191', 'n-a'],
+      ['store.recovered', '0-8191', 'n-a'],
+    ])
+  })
 })
