@@ -46,6 +46,7 @@ export type {
 export type { RedisStoreOptions } from './stores/redis/redisStore'
 export { RedisStore } from './stores/redis/redisStore'
 export type {
+  ReplicationShortfall,
   SessionStore,
   StoreCheckInput,
   StoreCheckResult,

@@ -78,6 +78,15 @@ export interface AuditMeta extends RequestMeta {
   transport?: string
   /** `subject.forgotten`: how many sessions were erased. */
   sessions?: number
+  /**
+   * `session.revoked` / `subject.forgotten` when the store waits for replicas (RedisStore
+   * `waitForReplicas`) and fewer than `replicasWanted` confirmed the write within the timeout: how many
+   * did. The write happened on the primary; a failover before it reaches a replica may undo it.
+   * Absent when the replicas confirmed it (or the store does not wait).
+   */
+  replicas?: number
+  /** With `replicas`: how many replicas the store waited for. */
+  replicasWanted?: number
 }
 
 /**

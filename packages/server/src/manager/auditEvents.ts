@@ -1,6 +1,6 @@
-import type { AuditEvent, AuditEventType } from '../audit/events'
-import type { StoreCheckResult, StoredSession, StoredTombstone } from '../stores/types'
-import type { RequestMeta, ResolvedPolicy } from '../types'
+import type { AuditEvent, AuditEventType, AuditMeta } from '../audit/events'
+import type { ReplicationShortfall, StoreCheckResult, StoredSession, StoredTombstone } from '../stores/types'
+import type { ResolvedPolicy } from '../types'
 
 type Ended = Extract<StoreCheckResult, { outcome: 'ended' }>
 
@@ -28,6 +28,11 @@ export function endedEventType(result: Pick<Ended, 'first' | 'reason'>): AuditEv
 }
 
 /** The session fields of an event about an ended session. */
+/** `meta` of an event whose write the store could not confirm on its replicas (else nothing). */
+export function shortfallMeta(shortfall: ReplicationShortfall | undefined) {
+  return shortfall ? { meta: { replicas: shortfall.replicas, replicasWanted: shortfall.wanted } } : {}
+}
+
 export function tombstoneFields(tombstone: StoredTombstone) {
   return {
     session: tombstone.handle,
@@ -50,7 +55,7 @@ export function sessionFields(session: StoredSession, policies: ReadonlyMap<stri
 /** An emitter that takes `meta` as optional-or-undefined and leaves the field out when there is none. */
 export function auditWith(
   emit: (event: AuditEvent) => void,
-): (event: Omit<AuditEvent, 'meta'> & { meta?: RequestMeta | undefined }) => void {
+): (event: Omit<AuditEvent, 'meta'> & { meta?: AuditMeta | undefined }) => void {
   return (event) => {
     const { meta, ...rest } = event
     emit(meta === undefined ? rest : { ...rest, meta })

@@ -3,12 +3,12 @@ import { type AuditEvent, connectionClosedEvent } from '../audit/events'
 import { hashToken, isWellFormedHandle, isWellFormedToken } from '../crypto/token'
 import { createMetrics } from '../metrics/metrics'
 import { MemoryStore } from '../stores/memory/memoryStore'
-import type { SessionStore, StoredTombstone } from '../stores/types'
+import type { ReplicationShortfall, SessionStore, StoredTombstone } from '../stores/types'
 import type { RevokeReason, SessionInfo, SessionManager, ValidateResult } from '../types'
 import { localEndChannel } from '../watch/localChannel'
 import { createWatchHub } from '../watch/watchHub'
 import { createManagerTokenIssuer, createManagerTokenVerifier } from './accessTokens'
-import { auditWith, tombstoneFields } from './auditEvents'
+import { auditWith, shortfallMeta, tombstoneFields } from './auditEvents'
 import { managerAudit } from './auditWiring'
 import { type Check, createCheck } from './check'
 import { enforceCompliance } from './compliance'
@@ -127,9 +127,15 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   // One session.revoked per session a revoke ended, also when its answer lands after storeTimeout.
   const revokedBy =
     (reason: RevokeReason) =>
-    (result: { now: number; ended: StoredTombstone | StoredTombstone[] | null }) => {
+    (result: {
+      now: number
+      ended: StoredTombstone | StoredTombstone[] | null
+      replicationShortfall?: ReplicationShortfall
+    }) => {
+      // A revoke the store could not confirm on its replicas says so in each event's meta.
+      const shortfall = shortfallMeta(result.replicationShortfall)
       for (const ended of [result.ended ?? []].flat())
-        audit({ type: 'session.revoked', time: result.now, ...tombstoneFields(ended), reason })
+        audit({ type: 'session.revoked', time: result.now, ...tombstoneFields(ended), reason, ...shortfall })
     }
 
   async function revokeWith(input: { id?: string; handle?: string; reason: RevokeReason }) {

@@ -2,7 +2,7 @@ import { CurfewError } from '@curfew/core'
 import type { AuditEvent } from '../audit/events'
 import type { SessionStore } from '../stores/types'
 import type { auditWith } from './auditEvents'
-import { tombstoneFields } from './auditEvents'
+import { shortfallMeta, tombstoneFields } from './auditEvents'
 import type { StoreClock } from './storeClock'
 import type { StoreGuard } from './storeGuard'
 
@@ -44,9 +44,10 @@ export function createForgetSubject(deps: ForgetSubjectDependencies): (subject: 
       { subject },
     )
     clock.learn(revoked.now)
+    const revokedShortfall = shortfallMeta(revoked.replicationShortfall)
     for (const tombstone of revoked.ended) {
       const { subject: _erased, ...ended } = tombstoneFields(tombstone)
-      audit({ type: 'session.revoked', time: revoked.now, ...ended, reason: 'revoked' })
+      audit({ type: 'session.revoked', time: revoked.now, ...ended, reason: 'revoked', ...revokedShortfall })
     }
     const result = await guard(() => forget({ subject, ...clock.inputNow() }), { subject })
     clock.learn(result.now)
@@ -54,7 +55,7 @@ export function createForgetSubject(deps: ForgetSubjectDependencies): (subject: 
       type: 'subject.forgotten',
       time: result.now,
       ...(pseudonymised ? { subject } : {}),
-      meta: { sessions: result.forgotten },
+      meta: { sessions: result.forgotten, ...shortfallMeta(result.replicationShortfall).meta },
     })
     return result.forgotten
   }

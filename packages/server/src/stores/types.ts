@@ -171,6 +171,16 @@ export interface StoreRevokeInput {
   readonly now?: number
 }
 
+/**
+ * A write the store made but could not confirm on as many replicas as it was asked to wait for (e.g.
+ * RedisStore's `waitForReplicas`): it happened on the primary, and a failover before it reaches a
+ * replica may undo it. `replicas` acknowledged it within the timeout; `wanted` were asked for.
+ */
+export interface ReplicationShortfall {
+  readonly replicas: number
+  readonly wanted: number
+}
+
 export interface StoreRevokeSubjectInput {
   readonly subject: string
   readonly reason: StoreRevokeInput['reason']
@@ -217,9 +227,18 @@ export interface SessionStore {
    * Ends one session (found by id — current or retired — or by handle), writing a tombstone.
    * `ended` is the tombstone when THIS call ended a live session, else `null` (already ended/unknown).
    */
-  revoke(input: StoreRevokeInput): Promise<{ now: number; ended: StoredTombstone | null }>
+  revoke(input: StoreRevokeInput): Promise<{
+    now: number
+    ended: StoredTombstone | null
+    /** Optional: the end was not confirmed on the replicas the store was asked to wait for. */
+    replicationShortfall?: ReplicationShortfall
+  }>
   /** Ends every live session of a subject; returns the tombstones this call wrote. */
-  revokeSubject(input: StoreRevokeSubjectInput): Promise<{ now: number; ended: StoredTombstone[] }>
+  revokeSubject(input: StoreRevokeSubjectInput): Promise<{
+    now: number
+    ended: StoredTombstone[]
+    replicationShortfall?: ReplicationShortfall
+  }>
   /**
    * Optional (needed by `manager.forgetSubject`): erases everything held for a subject — live records,
    * tombstones, current and retired token ids, the subject index — so nothing of it remains. Resolves
@@ -228,7 +247,7 @@ export interface SessionStore {
   forgetSubject?(input: {
     readonly subject: string
     readonly now?: number
-  }): Promise<{ now: number; forgotten: number }>
+  }): Promise<{ now: number; forgotten: number; replicationShortfall?: ReplicationShortfall }>
   /** Records of a subject not yet ended by a tombstone (the manager judges them against the policy). */
   list(input: { readonly subject: string; readonly now?: number }): Promise<{
     now: number

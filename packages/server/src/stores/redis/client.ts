@@ -1,4 +1,5 @@
 import { CurfewError } from '@curfew/core'
+import { keySlot } from './keys'
 
 /**
  * The shapes of Redis client `RedisStore` accepts, single node or cluster. Typed structurally so that
@@ -67,6 +68,12 @@ export interface Connection {
    * (`undefined` while it maps none). Absent on one node and for adapters.
    */
   readonly masterAt?: (slot: number) => string | undefined
+  /**
+   * Sends a keyless command (`WAIT`) on the very connection that commands on `key` went to — on a
+   * cluster, the connection to the master of `key`'s slot — since `WAIT` counts that connection's
+   * writes. Rejects when the client maps no node for the slot.
+   */
+  readonly sendBeside: (args: readonly string[], key: string) => Promise<unknown>
 }
 
 type AnyClient = Partial<
@@ -81,6 +88,8 @@ export function connectionOf(client: RedisClientLike): Connection {
     const masters = c.masters?.bind(client)
     return {
       send: (args, key) => send(args, key),
+      // The adapter routes by key: on a cluster, to the key's master.
+      sendBeside: (args, key) => send(args, key),
       masters: async () =>
         masters ? (await masters()).map((node) => connectionOf(node).send) : [(args) => send(args)],
     }
@@ -90,13 +99,29 @@ export function connectionOf(client: RedisClientLike): Connection {
     const cluster = client as IoRedisClusterLike
     const connection: Connection = {
       send,
+      sendBeside: (args) => send(args),
       // ioredis routes `call` by the command's keys (EVALSHA by numkeys) itself.
       masters: async () => (cluster.isCluster ? cluster.nodes('master').map(ioredisSender) : [send]),
     }
     if (!cluster.isCluster) return connection
     // `slots[slot]` lists the slot's nodes as "host:port", its master first.
     const map = client as { readonly slots?: ReadonlyArray<readonly string[] | undefined> }
-    return { ...connection, masterAt: (slot) => map.slots?.[slot]?.[0] }
+    const masterAt = (slot: number) => map.slots?.[slot]?.[0]
+    return {
+      ...connection,
+      masterAt,
+      // A keyless command goes to a random node: send it on the connection (one per node) that the
+      // cluster routes `key` to, found by the address its slot map gives.
+      sendBeside: async (args, key) => {
+        const address = masterAt(keySlot(key))
+        const node = cluster.nodes('master').find((n) => {
+          const options = (n as { options?: { host?: string; port?: number } }).options
+          return `${options?.host}:${options?.port}` === address
+        })
+        if (!node) throw new Error(`RedisStore: no connection to the master of ${key} (${address})`)
+        return ioredisSender(node)(args)
+      },
+    }
   }
   if (typeof c.sendCommand === 'function' && typeof c.nodeClient === 'function' && c.masters) {
     const cluster = client as NodeRedisClusterLike
@@ -107,6 +132,8 @@ export function connectionOf(client: RedisClientLike): Connection {
       masterAt: (slot) => slots.slots?.[slot]?.master?.address,
       // Never read from a replica: it may not have seen a revoke yet.
       send: (args, key) => cluster.sendCommand(key, false, [...args]).catch(failed),
+      // Routed by `key`, on the slot master's one connection.
+      sendBeside: (args, key) => cluster.sendCommand(key, false, [...args]),
       masters: async () =>
         Promise.all(
           cluster.masters.map(async (master) => {
@@ -119,7 +146,7 @@ export function connectionOf(client: RedisClientLike): Connection {
   if (typeof c.sendCommand === 'function' && typeof c.evalSha === 'function') {
     const node = client as NodeRedisClientLike
     const send: SendCommand = (args) => node.sendCommand([...args])
-    return { send, masters: async () => [send] }
+    return { send, sendBeside: send, masters: async () => [send] }
   }
   throw new CurfewError({
     code: 'invalid_option',

@@ -1,6 +1,7 @@
 import { CurfewError } from '@curfew/core'
 import type { EndNoticeChannel } from '../../watch/types'
 import type {
+  ReplicationShortfall,
   SessionStore,
   StoreCheckInput,
   StoreCheckResult,
@@ -59,6 +60,28 @@ export interface RedisStoreOptions {
   now?: () => number
   /** Retired (renewed) token ids kept per session for grace and reuse detection. Default 8. */
   maxRetiredIds?: number
+  /**
+   * Off by default. Makes `revoke`, `revokeSubject` and `forgetSubject` wait, after their script, for
+   * Redis `WAIT <count> <timeout>` on the connection that ran it (on a cluster, the master of the
+   * subject's slot), so that a revocation the master acknowledged is on `count` replicas before the
+   * call returns — a failover cannot undo it (Redis replicates asynchronously: without this, a master
+   * that dies before its replica received a revoke takes the revoke with it, and the promoted replica
+   * accepts the session again). Checks never wait: a check stays one round trip.
+   *
+   * When fewer than `count` replicas confirm within `timeout` ms (or `WAIT` fails), the call still
+   * returns normally — the write did happen on the master — and reports it: the store's result carries
+   * `replicationShortfall`, and the manager's audit events for it (`session.revoked`,
+   * `subject.forgotten`) carry `meta.replicas` (how many confirmed) and `meta.replicasWanted`.
+   *
+   * `WAIT` blocks its connection, which the store shares with checks: checks sent to that master in
+   * the meantime wait behind it (about a replica round trip when replicas are healthy, up to `timeout`
+   * when one lags). Keep `timeout` well below the manager's `storeTimeout`. Only for deployments with
+   * replicas: with `count` above the replicas there are, every revoke waits the full `timeout`.
+   *
+   * @example
+   * new RedisStore({ client: cluster, waitForReplicas: { count: 1, timeout: 100 } })
+   */
+  waitForReplicas?: { count: number; timeout: number }
 }
 
 type WireCheck =
@@ -133,6 +156,7 @@ export class RedisStore implements SessionStore {
   readonly #client: RedisClientLike
   #endNotices: EndNoticeChannel | undefined
   readonly #shardOf: ((slot: number) => StoreFailureDomain | null) | undefined
+  readonly #wait: { count: number; args: string[] } | undefined
 
   constructor(options: RedisStoreOptions) {
     if (typeof options !== 'object' || options === null || options.client == null) {
@@ -145,6 +169,7 @@ export class RedisStore implements SessionStore {
     this.prefix = checkPrefix(options.prefix ?? 'curfew:')
     this.#clock = options.now
     this.#maxRetired = Math.max(1, Math.floor(options.maxRetiredIds ?? 8))
+    this.#wait = waitOption(options.waitForReplicas)
   }
 
   /**
@@ -295,7 +320,11 @@ export class RedisStore implements SessionStore {
     return this.#learn(handle, { ...rest, session: fromWire(session) }, current)
   }
 
-  async revoke(input: StoreRevokeInput): Promise<{ now: number; ended: StoredTombstone | null }> {
+  async revoke(input: StoreRevokeInput): Promise<{
+    now: number
+    ended: StoredTombstone | null
+    replicationShortfall?: ReplicationShortfall
+  }> {
     const handle = input.handle ?? (input.id === undefined ? undefined : handleOfId(input.id))
     if (handle === undefined || handle.length < 6) {
       return { now: input.now ?? (await this.time()), ended: null }
@@ -312,17 +341,23 @@ export class RedisStore implements SessionStore {
       ],
     })
     if (reply.ended) this.#seen.delete(handle)
-    return { now: reply.now, ended: reply.ended ?? null }
+    const shortfall = await this.#replicated(keys.record)
+    return { now: reply.now, ended: reply.ended ?? null, ...shortfall }
   }
 
-  async revokeSubject(input: StoreRevokeSubjectInput): Promise<{ now: number; ended: StoredTombstone[] }> {
+  async revokeSubject(input: StoreRevokeSubjectInput): Promise<{
+    now: number
+    ended: StoredTombstone[]
+    replicationShortfall?: ReplicationShortfall
+  }> {
     const reply = await this.#bySubject<{ now: number; ended: StoredTombstone[] | Record<string, never> }>(
       input.subject,
       ['revokeSubject', this.#nowArg(input.now), input.subject, input.reason, String(input.tombstoneTtl)],
     )
     const ended = asArray(reply.ended)
     for (const tombstone of ended) this.#seen.delete(tombstone.handle)
-    return { now: reply.now, ended }
+    const shortfall = await this.#replicated(subjectKeys(this.prefix, input.subject).index)
+    return { now: reply.now, ended, ...shortfall }
   }
 
   /**
@@ -331,7 +366,11 @@ export class RedisStore implements SessionStore {
    * scanned for them (`SCAN MATCH` on its slot: O(keys), fine for an erasure request); the erasure
    * itself is one script on that slot. What this process cached of the subject's sessions goes too.
    */
-  async forgetSubject(input: { subject: string; now?: number }): Promise<{ now: number; forgotten: number }> {
+  async forgetSubject(input: { subject: string; now?: number }): Promise<{
+    now: number
+    forgotten: number
+    replicationShortfall?: ReplicationShortfall
+  }> {
     const keys = subjectKeys(this.prefix, input.subject)
     const records = new Set<string>()
     const handles = ((await this.#connection.send(['ZRANGE', keys.index, '0', '-1'], keys.index)) ??
@@ -354,7 +393,8 @@ export class RedisStore implements SessionStore {
       args: ['forgetSubject', this.#nowArg(input.now), input.subject],
     })
     for (const [handle, seen] of this.#seen) if (seen.s.subject === input.subject) this.#seen.delete(handle)
-    return { now: reply.now, forgotten: reply.forgotten }
+    const shortfall = await this.#replicated(keys.index)
+    return { now: reply.now, forgotten: reply.forgotten, ...shortfall }
   }
 
   async list(input: { subject: string; now?: number }): Promise<{ now: number; sessions: StoredSession[] }> {
@@ -404,6 +444,23 @@ export class RedisStore implements SessionStore {
   /** The application owns the client; closing the store releases nothing of it. */
   async close(): Promise<void> {
     this.#seen.clear()
+  }
+
+  /**
+   * With `waitForReplicas`: `WAIT` on the connection whose script wrote `key` (its first key), after
+   * that script. Never throws — the write is done on the master whatever `WAIT` answers —: a shortfall
+   * (or a failed `WAIT`: nothing confirmed) comes back as `replicationShortfall`.
+   */
+  async #replicated(key: string): Promise<{ replicationShortfall?: ReplicationShortfall }> {
+    const wait = this.#wait
+    if (!wait) return {}
+    let replicas = 0
+    try {
+      replicas = Number(await this.#connection.sendBeside(wait.args, key))
+    } catch {
+      // Unconfirmed: reported below as 0 replicas.
+    }
+    return replicas >= wait.count ? {} : { replicationShortfall: { replicas, wanted: wait.count } }
   }
 
   /** Runs `list` / `revokeSubject` on the records the subject's index names, re-reading it if it grew. */
@@ -485,6 +542,27 @@ export class RedisStore implements SessionStore {
     }
     return this.#lastPoliciesJson
   }
+}
+
+/** Checks `waitForReplicas` and builds its `WAIT` command (a timeout of 0 would block forever). */
+function waitOption(
+  option: RedisStoreOptions['waitForReplicas'],
+): { count: number; args: string[] } | undefined {
+  if (option === undefined) return undefined
+  const { count, timeout } = (option ?? {}) as { count?: unknown; timeout?: unknown }
+  if (
+    !Number.isInteger(count) ||
+    (count as number) < 1 ||
+    !Number.isInteger(timeout) ||
+    (timeout as number) < 1
+  ) {
+    throw new CurfewError({
+      code: 'invalid_option',
+      message:
+        'RedisStore: "waitForReplicas" is { count, timeout }: count ≥ 1 replicas, timeout ≥ 1 ms (whole numbers).',
+    })
+  }
+  return { count: count as number, args: ['WAIT', String(count), String(timeout)] }
 }
 
 /** cjson encodes an empty Lua table as `{}`. */

@@ -9,6 +9,8 @@ export async function monitor(port: number) {
   const socket: Socket = connect(port, '127.0.0.1')
   await once(socket, 'connect')
   const commands: string[] = []
+  /** The same commands with the address ("ip:port") of the connection that sent each. */
+  const sent: Array<{ command: string; from: string }> = []
   const waiters: Array<{ marker: string; resolve: () => void }> = []
   let buffer = ''
   socket.setEncoding('utf8')
@@ -24,12 +26,16 @@ export async function monitor(port: number) {
       const command = match[2]!.toUpperCase()
       const marker = waiters.find((w) => command === 'ECHO' && match[3]!.includes(w.marker))
       if (marker) marker.resolve()
-      else commands.push(command)
+      else {
+        commands.push(command)
+        sent.push({ command, from: match[1]! })
+      }
     }
   })
   socket.write('MONITOR\r\n')
   return {
     commands,
+    sent,
     /** Resolves once MONITOR has shown everything sent before `send(['ECHO', marker])`. */
     async flush(send: (args: string[]) => Promise<unknown>): Promise<void> {
       const marker = `flush-${Math.random().toString(36).slice(2)}`
@@ -39,6 +45,7 @@ export async function monitor(port: number) {
     },
     reset(): void {
       commands.length = 0
+      sent.length = 0
     },
     close(): void {
       socket.destroy()
