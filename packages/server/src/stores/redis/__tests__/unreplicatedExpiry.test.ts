@@ -170,3 +170,128 @@ describe.each(clusterClients)('an expiry the dead master never replicated (%s)',
     }
   }, 120_000)
 })
+
+/** The port of the replica of the master that owns `slot` (once the cluster lists one). */
+async function replicaPortOf(seed: Admin, slot: number): Promise<number> {
+  for (;;) {
+    const slots = (await seed.client.sendCommand(['CLUSTER', 'SLOTS'])) as Array<
+      [number, number, ...Array<[string, number]>]
+    >
+    const range = slots.find(([from, to]) => slot >= from && slot <= to)
+    const port = Number(range?.[3]?.[1] ?? 0)
+    if (port) return port
+    await sleep(100)
+  }
+}
+
+/**
+ * The same window closed with `waitForReplicas`: revoke, revokeSubject and forgetSubject return once
+ * the key's master has sent `WAIT 1 <timeout>` on the connection that ran the script and the replica
+ * confirmed (or the timeout passed: then the shortfall is reported). A replica that sleeps through a
+ * revoke makes it report `replicationShortfall` — which also shows `WAIT` went to the key's master:
+ * any other master's replica is awake and would have confirmed at once. A revoke that returned, its
+ * master crashed at once (`DEBUG SEGFAULT`, no time to replicate anything more), is still a revoke on
+ * the promoted replica.
+ */
+describe.each(clusterClients)('a revoke with waitForReplicas (%s)', (name, connect) => {
+  it('is on the replica when it returns and survives a failover; a sleeping replica is reported as a shortfall', async () => {
+    const { url } = await redisCluster(BASE)
+    const seed = await connectNodeRedis(url)
+    let connection: AnyConnection | undefined
+    const admins: Admin[] = [seed]
+    const prefix = uniquePrefix()
+    try {
+      connection = await connect(url)
+      const store = new RedisStore({
+        client: connection.client,
+        prefix,
+        waitForReplicas: { count: 1, timeout: 100 },
+      })
+      const audit: AuditEvent[] = []
+      const manager = createSessionManager({
+        policy: { idleTimeout: '15m', absoluteTimeout: '1h' },
+        store,
+        onStoreError: 'unavailable',
+        storeTimeout: 1000,
+        audit: (e) => void audit.push(e),
+      })
+      // Four sessions of one subject: one slot, one master.
+      const [first, asleep, last, live] = await Promise.all(
+        Array.from({ length: 4 }, () => manager.create({ subject: 'waited' })),
+      )
+      const recordOf = (token: string) => sessionKeys(prefix, handleOf(token)!).record
+      const slot = keySlot(recordOf(first!.token))
+      const owners = await slotOwners(seed)
+      const victimPort = ownerOf(owners, slot)
+      await partialCoverage(owners, connectNodeRedis)
+      const replicaPort = await replicaPortOf(seed, slot)
+      const replica = await connectNodeRedis(`redis://127.0.0.1:${replicaPort}`)
+      const victim = await connectNodeRedis(`redis://127.0.0.1:${victimPort}`)
+      admins.push(replica, victim)
+      await replica.client.sendCommand(['READONLY'])
+      await replica.client.sendCommand(['CONFIG', 'SET', 'cluster-replica-validity-factor', '0'])
+      await replica.client.sendCommand(['CONFIG', 'SET', 'cluster-allow-reads-when-down', 'yes'])
+      await replica.client.sendCommand(['CONFIG', 'SET', 'cluster-require-full-coverage', 'no'])
+      const heldBy = async (admin: Admin, token: string) =>
+        (JSON.parse(String(await admin.client.sendCommand(['GET', recordOf(token)]))) as { t?: unknown })
+          .t !== undefined
+
+      // A healthy replica: the revoke returns with the tombstone on it, nothing reported.
+      expect(await manager.revoke(first!.token)).toBe(true)
+      expect(await heldBy(replica, first!.token)).toBe(true)
+      // The replica asleep: the revoke returns after WAIT's timeout, done on the master, reported.
+      const wakes = replica.client.sendCommand(['DEBUG', 'SLEEP', '2'])
+      const shortfall = await store.revoke({
+        handle: asleep!.session.handle,
+        reason: 'revoked',
+        tombstoneTtl: 60_000,
+      })
+      await wakes
+      expect(shortfall.ended?.handle).toBe(asleep!.session.handle)
+      expect(shortfall.replicationShortfall).toEqual({ replicas: 0, wanted: 1 })
+      await replicated(victim)
+
+      // Revoked, then the master crashes at once: the revoke is already on the replica.
+      expect(await manager.revoke(last!.token)).toBe(true)
+      expect(await heldBy(replica, last!.token)).toBe(true)
+      admins.splice(admins.indexOf(victim), 1)
+      await victim.client.sendCommand(['DEBUG', 'SEGFAULT']).catch(() => {})
+      victim.close()
+
+      // Refused 503 until the promotion, then refused as revoked: never accepted.
+      const answers: ValidateResult[] = []
+      const startedAt = Date.now()
+      while (!answers.some((r) => !r.ok && r.reason === 'revoked')) {
+        if (Date.now() - startedAt > RECOVERY_LIMIT) throw new Error('the replica did not take over')
+        answers.push(await manager.validate(last!.token))
+        await sleep(50)
+      }
+      const liveAfter = await manager.validate(live!.token)
+      const firstAfter = await manager.validate(first!.token)
+      const asleepAfter = await manager.validate(asleep!.token)
+      console.log(
+        `[${name}] revoke on :${victimPort} with the replica :${replicaPort} asleep: ${JSON.stringify(shortfall.replicationShortfall)}; ` +
+          `master crashed right after a revoke; ${answers.length} checks of that session until the promotion answered ` +
+          `(${answers.filter((r) => r.ok).length} accepted), then ${answers.at(-1)?.ok ? 'accepted' : 'refused'}`,
+      )
+      expect(answers.filter((r) => r.ok)).toEqual([])
+      expect(
+        answers.filter((r) => !r.ok && r.reason !== 'revoked' && r.reason !== 'store_unavailable'),
+      ).toEqual([])
+      expect(firstAfter).toMatchObject({ ok: false, reason: 'revoked' })
+      expect(asleepAfter).toMatchObject({ ok: false, reason: 'revoked' })
+      expect(liveAfter).toMatchObject({ ok: true })
+      // Only the revokes the manager ran are audited, without a shortfall (the replica confirmed both).
+      const revoked = audit.filter((e) => e.type === 'session.revoked')
+      expect(revoked.map((e) => [e.session, e.meta])).toEqual([
+        [first!.session.handle, undefined],
+        [last!.session.handle, undefined],
+      ])
+      expect(unhandled).toEqual([])
+      await deletePrefix(connection.client, prefix)
+    } finally {
+      await connection?.close()
+      for (const admin of admins) admin.close()
+    }
+  }, 120_000)
+})
