@@ -38,7 +38,9 @@ export interface IoRedisClusterLike extends IoRedisClientLike {
  * Any other client, through an adapter that sends one command and resolves with its reply (bulk
  * strings as strings, arrays as arrays, errors as rejections whose message starts with the Redis error
  * code, e.g. `NOSCRIPT`). On a cluster, route by `key` (the command's first key, absent for `TIME` and
- * `SCAN`) and list the masters' own adapters in `masters()` (used by `scan`).
+ * `SCAN`) and list the masters' own adapters in `masters()` (used by `scan`). With `waitForReplicas`,
+ * the `WAIT` after a revoke comes with the key of the script it follows: send it on the connection that
+ * script went to (`WAIT` counts that connection's writes).
  *
  * @example
  * const client: RedisCommandAdapter = { send: (args) => myClient.command(args) }
