@@ -3,6 +3,7 @@ import type {
   FastifyRequest,
   HookHandlerDoneFunction,
   onRequestAsyncHookHandler,
+  onRouteHookHandler,
 } from 'fastify'
 import {
   type AuthenticateResult,
@@ -66,16 +67,48 @@ function hook(
   } as unknown as CurfewHook
 }
 
-/** Builds `fastify.curfew`. */
-export function createDecorator(manager: SessionManager, options: ResolvedHttpOptions): CurfewDecorator {
+// The route hook lists `routeHooks` rewrites (Fastify's own route-level hook options).
+const HOOK_LISTS = ['onRequest', 'preParsing', 'preValidation', 'preHandler'] as const
+
+/** Builds `fastify.curfew`, and the `onRoute` hook that binds its hooks to each route's settings. */
+export function createDecorator(
+  manager: SessionManager,
+  options: ResolvedHttpOptions,
+): CurfewDecorator & { routeHooks: onRouteHookHandler } {
+  // The settings of each authenticate hook handed out: a route that lists one gets a copy bound to its
+  // own `config.curfew.passive`, read once here. Fastify 5 builds `request.routeOptions` (a 12-field
+  // object) on every read; a hook added with `addHook` still reads it per request.
+  const handedOut = new WeakMap<object, AuthenticateHookOptions>()
+  const bound = (settings: AuthenticateHookOptions, passive: boolean): CurfewHook => {
+    const routeSettings = { passive, optional: settings.optional === true }
+    return hook((request) =>
+      authenticateNow({ manager, request: requestInfo(request), options }, routeSettings),
+    )
+  }
   const authenticateWith = (settings: AuthenticateHookOptions): CurfewHook => {
     const optional = settings.optional === true
-    return hook((request) =>
+    const created = hook((request) =>
       authenticateNow(
         { manager, request: requestInfo(request), options },
         { passive: settings.passive === true || routePassive(request), optional },
       ),
     )
+    handedOut.set(created, settings)
+    return created
+  }
+
+  const routeHooks: onRouteHookHandler = (route) => {
+    const passive = route.config?.curfew?.passive === true
+    const rebind = (fn: unknown) => {
+      const settings = typeof fn === 'function' ? handedOut.get(fn) : undefined
+      return settings === undefined ? fn : bound(settings, settings.passive === true || passive)
+    }
+    const lists = route as unknown as Record<(typeof HOOK_LISTS)[number], unknown>
+    for (const name of HOOK_LISTS) {
+      const listed = lists[name]
+      if (Array.isArray(listed)) lists[name] = listed.map(rebind)
+      else if (listed !== undefined) lists[name] = rebind(listed)
+    }
   }
 
   const requireRecentAuth = (maxAge: number | string): CurfewHook => {
@@ -97,5 +130,5 @@ export function createDecorator(manager: SessionManager, options: ResolvedHttpOp
     } as unknown as CurfewHook
   }
 
-  return { manager, authenticate: authenticateWith({}), authenticateWith, requireRecentAuth }
+  return { manager, authenticate: authenticateWith({}), authenticateWith, requireRecentAuth, routeHooks }
 }

@@ -10,7 +10,9 @@ async function register(fastify: FastifyInstance, pluginOptions: FastifyCurfewOp
   const { manager, basePath = '/session', ...httpOptions } = pluginOptions
   const options = resolveHttpOptions(httpOptions)
   fastify.decorateRequest('curfew', null)
-  fastify.decorate('curfew', createDecorator(manager, options))
+  const { routeHooks, ...decorator } = createDecorator(manager, options)
+  fastify.decorate('curfew', decorator)
+  fastify.addHook('onRoute', routeHooks)
   fastify.decorateReply(
     'signIn',
     async function signIn(this: FastifyReply, input: FastifySignInInput): Promise<SessionStatus> {

@@ -144,4 +144,38 @@ describe('fastify adapter', () => {
     expect(viaPromise.headers['curfew-session']).toMatch(/^v=1; s=active; /)
     expect((await slowApp.inject({ url: '/slow', headers: { cookie } })).statusCode).toBe(401)
   })
+
+  it('leaves the idle deadline alone on a route configured passive, by a route hook and by a scope hook', async () => {
+    const clock = { now: T0 }
+    const manager = createSessionManager({
+      policy: { idleTimeout: '15m', absoluteTimeout: '1h', touchInterval: 0 },
+      now: () => clock.now,
+    })
+    const app = Fastify()
+    open.push({ app, manager })
+    await app.register(fastifyCurfew, { manager })
+    app.post('/login', async (_request, reply) => reply.signIn({ subject: 'u1' }))
+    const passive = { curfew: { passive: true } }
+    app.get('/route/poll', { onRequest: app.curfew.authenticate, config: passive }, async () => ({}))
+    app.get('/route/work', { onRequest: app.curfew.authenticate }, async () => ({}))
+    await app.register(async (scope) => {
+      scope.addHook('onRequest', scope.curfew.authenticate)
+      scope.get('/scope/poll', { config: passive }, async () => ({}))
+      scope.get('/scope/work', async () => ({}))
+    })
+    const cookie = await cookieOf(app)
+    const idleDeadline = async (url: string) => {
+      const response = await app.inject({ url, headers: { cookie } })
+      expect(response.statusCode).toBe(200)
+      return Number(/; i=(\d+);/.exec(String(response.headers['curfew-session']))?.[1])
+    }
+    const minutes = 60_000
+    clock.now = T0 + 5 * minutes
+    expect(await idleDeadline('/route/poll')).toBe(T0 + 15 * minutes)
+    expect(await idleDeadline('/scope/poll')).toBe(T0 + 15 * minutes)
+    expect(await idleDeadline('/scope/work')).toBe(T0 + 20 * minutes)
+    clock.now = T0 + 6 * minutes
+    expect(await idleDeadline('/route/poll')).toBe(T0 + 20 * minutes)
+    expect(await idleDeadline('/route/work')).toBe(T0 + 21 * minutes)
+  })
 })
