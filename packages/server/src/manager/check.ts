@@ -192,3 +192,16 @@ export function createCheck(deps: CheckDependencies): Check {
       : { ok: true as const, session, status, token: successor }
   }
 }
+
+/** A check's answer as the promise `validate` promises, a throw included (as a rejection). */
+export function settle(
+  check: Check,
+  token: string | null | undefined,
+  options: Parameters<Check>[1],
+): Promise<ValidateResult> {
+  try {
+    return Promise.resolve(check(token, options))
+  } catch (error) {
+    return Promise.reject(error)
+  }
+}

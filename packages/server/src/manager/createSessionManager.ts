@@ -10,7 +10,7 @@ import { createWatchHub } from '../watch/watchHub'
 import { createManagerTokenIssuer, createManagerTokenVerifier } from './accessTokens'
 import { auditWith, shortfallMeta, tombstoneFields } from './auditEvents'
 import { managerAudit } from './auditWiring'
-import { type Check, createCheck } from './check'
+import { createCheck, settle } from './check'
 import { enforceCompliance } from './compliance'
 import { createSessionCreator } from './create'
 import { createDriftReporter } from './drift'
@@ -242,17 +242,4 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   }
   registerCheck(manager, check)
   return manager
-}
-
-/** A check's answer as the promise `validate` promises, a throw included (as a rejection). */
-function settle(
-  check: Check,
-  token: string | null | undefined,
-  options: Parameters<Check>[1],
-): Promise<ValidateResult> {
-  try {
-    return Promise.resolve(check(token, options))
-  } catch (error) {
-    return Promise.reject(error)
-  }
 }
