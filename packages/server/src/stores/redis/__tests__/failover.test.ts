@@ -1,15 +1,21 @@
-import { rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { AuditEvent } from '../../../audit/events'
 import { handleOf } from '../../../crypto/token'
 import { createSessionManager } from '../../../manager/createSessionManager'
 import type { ValidateResult } from '../../../types'
 import { sessionKeys } from '../keys'
 import { RedisStore } from '../redisStore'
-import { type AnyConnection, clusterClients, redisCluster, stopRedisCluster } from './clients'
+import { type AnyConnection, clusterClients, redisCluster } from './clients'
+import {
+  type Admin,
+  failoverSuite,
+  ownerOf,
+  partialCoverage,
+  redisTime,
+  replicated,
+  slotOwners,
+} from './failoverHelpers'
 import { connectNodeRedis, deletePrefix, keySlot, uniquePrefix } from './helpers'
 
 /**
@@ -21,52 +27,9 @@ const BASE = Number(process.env.CURFEW_FAILOVER_BASE ?? 7121)
 /** How long the whole outage may take before the test gives up (a failover takes a few seconds). */
 const RECOVERY_LIMIT = 60_000
 
-type Admin = Awaited<ReturnType<typeof connectNodeRedis>>
-
-/** Slot ranges → master port, as a surviving node sees them. */
-async function slotOwners(admin: Admin): Promise<Array<{ from: number; to: number; port: number }>> {
-  const slots = (await admin.client.sendCommand(['CLUSTER', 'SLOTS'])) as Array<
-    [number, number, [string, number, ...unknown[]], ...unknown[]]
-  >
-  return slots.map(([from, to, [, port]]) => ({ from: Number(from), to: Number(to), port: Number(port) }))
-}
-
-function ownerOf(owners: Awaited<ReturnType<typeof slotOwners>>, slot: number): number {
-  const range = owners.find((r) => slot >= r.from && slot <= r.to)
-  if (!range) throw new Error(`slot ${slot} has no master`)
-  return range.port
-}
-
-/** Waits until the master's one replica has every write the master took (so a kill loses nothing). */
-async function replicated(master: Admin): Promise<void> {
-  const deadline = Date.now() + 20_000
-  while (Date.now() < deadline) {
-    const info = String(await master.client.sendCommand(['INFO', 'replication']))
-    const offset = Number(/master_repl_offset:(\d+)/.exec(info)?.[1])
-    const replica = Number(/slave0:.*offset=(\d+)/.exec(info)?.[1])
-    if (offset > 0 && replica === offset) return
-    await sleep(50)
-  }
-  throw new Error('the replica did not catch up')
-}
-
 const failedClosed = (r: ValidateResult) => !r.ok && r.reason === 'store_unavailable' && r.httpStatus === 503
 
-const unhandled: unknown[] = []
-const onUnhandled = (reason: unknown) => {
-  unhandled.push(reason)
-}
-beforeEach(() => {
-  unhandled.length = 0
-  process.on('unhandledRejection', onUnhandled)
-})
-afterEach(() => {
-  process.off('unhandledRejection', onUnhandled)
-})
-afterAll(async () => {
-  await stopRedisCluster(BASE)
-  await rm(join(process.env.TMPDIR ?? tmpdir(), `curfew-redis-cluster-${BASE}.lock`), { force: true })
-}, 60_000)
+const unhandled = failoverSuite(BASE)
 
 describe.each(clusterClients)('a master fails over mid-traffic (%s)', (name, connect) => {
   it('fails closed on that shard only, audits the outage once, recovers on the promoted replica and loses no session', async () => {
@@ -116,13 +79,7 @@ describe.each(clusterClients)('a master fails over mid-traffic (%s)', (name, con
 
       // With Redis's default (`yes`) every master refuses every command (CLUSTERDOWN) from the moment
       // the dead master is marked failed until its replica takes over: the other shards would notice.
-      await Promise.all(
-        owners.map(async ({ port }) => {
-          const node = await connectNodeRedis(`redis://127.0.0.1:${port}`)
-          await node.client.sendCommand(['CONFIG', 'SET', 'cluster-require-full-coverage', 'no'])
-          node.close()
-        }),
-      )
+      await partialCoverage(owners, connectNodeRedis)
       const victim = await connectNodeRedis(`redis://127.0.0.1:${victimPort}`)
       admins.push(victim)
       await replicated(victim)
@@ -241,10 +198,6 @@ describe.each(clusterClients)('a master fails over mid-traffic (%s)', (name, con
       const owners = await slotOwners(seed)
       const recordKey = (token: string) => sessionKeys(prefix, handleOf(token)!).record
       const portOf = (token: string) => ownerOf(owners, keySlot(recordKey(token)))
-      const redisTime = async (admin: Admin) => {
-        const [s, us] = (await admin.client.sendCommand(['TIME'])) as [string, string]
-        return Number(s) * 1000 + Math.floor(Number(us) / 1000)
-      }
 
       // Short sessions, three ways to reach a deadline inside the outage: idle with no activity since
       // creation (passive checks), idle after activity up to the kill (the replica holds the last
@@ -284,13 +237,7 @@ describe.each(clusterClients)('a master fails over mid-traffic (%s)', (name, con
       expect(victimControls.length).toBeGreaterThan(0)
       expect(otherControls.length).toBeGreaterThan(0)
 
-      await Promise.all(
-        owners.map(async ({ port }) => {
-          const node = await connectNodeRedis(`redis://127.0.0.1:${port}`)
-          await node.client.sendCommand(['CONFIG', 'SET', 'cluster-require-full-coverage', 'no'])
-          node.close()
-        }),
-      )
+      await partialCoverage(owners, connectNodeRedis)
       // The victim's replica is held back from taking over until every short deadline has passed by
       // Redis's clock, so each of them falls inside the outage whatever the machine's speed.
       const victimSlot = keySlot(recordKey(controls[0]!.token))

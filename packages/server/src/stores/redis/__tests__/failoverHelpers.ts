@@ -1,4 +1,9 @@
+import { rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { afterAll, afterEach, beforeEach } from 'vitest'
+import { stopRedisCluster } from './clients'
 import type { connectNodeRedis } from './helpers'
 
 /** A plain connection to one node of the test cluster. */
@@ -53,4 +58,34 @@ export async function partialCoverage(owners: SlotRange[], connect: typeof conne
       node.close()
     }),
   )
+}
+
+/**
+ * The hooks every failover file needs: collect unhandled rejections per test (each test asserts none),
+ * and remove the file's own cluster on ports `base`..`base`+5, with its lock, when the file ends.
+ * Returns the array a test reads.
+ */
+export function failoverSuite(base: number): unknown[] {
+  const unhandled: unknown[] = []
+  const onUnhandled = (reason: unknown) => {
+    unhandled.push(reason)
+  }
+  beforeEach(() => {
+    unhandled.length = 0
+    process.on('unhandledRejection', onUnhandled)
+  })
+  afterEach(() => {
+    process.off('unhandledRejection', onUnhandled)
+  })
+  afterAll(async () => {
+    await stopRedisCluster(base)
+    await rm(join(process.env.TMPDIR ?? tmpdir(), `curfew-redis-cluster-${base}.lock`), { force: true })
+  }, 60_000)
+  return unhandled
+}
+
+/** Redis's own clock on one node, in epoch ms (the clock the store judges by). */
+export async function redisTime(admin: Admin): Promise<number> {
+  const [s, us] = (await admin.client.sendCommand(['TIME'])) as [string, string]
+  return Number(s) * 1000 + Math.floor(Number(us) / 1000)
 }

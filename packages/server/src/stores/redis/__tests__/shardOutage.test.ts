@@ -1,8 +1,5 @@
-import { rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { AuditEvent } from '../../../audit/events'
 import { handleOf } from '../../../crypto/token'
 import { createSessionManager } from '../../../manager/createSessionManager'
@@ -10,8 +7,16 @@ import { otelPipeline } from '../../../metrics/__tests__/otel'
 import type { ValidateResult } from '../../../types'
 import { sessionKeys } from '../keys'
 import { RedisStore } from '../redisStore'
-import { type AnyConnection, clusterClients, redisCluster, stopRedisCluster } from './clients'
-import { type Admin, ownerOf, partialCoverage, replicated, shardName, slotOwners } from './failoverHelpers'
+import { type AnyConnection, clusterClients, redisCluster } from './clients'
+import {
+  type Admin,
+  failoverSuite,
+  ownerOf,
+  partialCoverage,
+  replicated,
+  shardName,
+  slotOwners,
+} from './failoverHelpers'
 import { connectNodeRedis, deletePrefix, keySlot, uniquePrefix } from './helpers'
 
 /**
@@ -26,21 +31,7 @@ const RECOVERY_LIMIT = 60_000
 
 const failedClosed = (r: ValidateResult) => !r.ok && r.reason === 'store_unavailable' && r.httpStatus === 503
 
-const unhandled: unknown[] = []
-const onUnhandled = (reason: unknown) => {
-  unhandled.push(reason)
-}
-beforeEach(() => {
-  unhandled.length = 0
-  process.on('unhandledRejection', onUnhandled)
-})
-afterEach(() => {
-  process.off('unhandledRejection', onUnhandled)
-})
-afterAll(async () => {
-  await stopRedisCluster(BASE)
-  await rm(join(process.env.TMPDIR ?? tmpdir(), `curfew-redis-cluster-${BASE}.lock`), { force: true })
-}, 60_000)
+const unhandled = failoverSuite(BASE)
 
 describe.each(clusterClients)('one shard of a cluster goes down under one manager (%s)', (name, connect) => {
   it('audits one outage of that shard, named, and nothing for the shards that kept answering', async () => {

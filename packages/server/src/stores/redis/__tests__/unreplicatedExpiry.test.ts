@@ -1,16 +1,21 @@
-import { rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { AuditEvent } from '../../../audit/events'
 import { handleOf } from '../../../crypto/token'
 import { createSessionManager } from '../../../manager/createSessionManager'
 import type { ValidateResult } from '../../../types'
 import { sessionKeys } from '../keys'
 import { RedisStore } from '../redisStore'
-import { type AnyConnection, clusterClients, redisCluster, stopRedisCluster } from './clients'
-import { type Admin, ownerOf, partialCoverage, replicated, slotOwners } from './failoverHelpers'
+import { type AnyConnection, clusterClients, redisCluster } from './clients'
+import {
+  type Admin,
+  failoverSuite,
+  ownerOf,
+  partialCoverage,
+  redisTime,
+  replicated,
+  slotOwners,
+} from './failoverHelpers'
 import { connectNodeRedis, deletePrefix, keySlot, uniquePrefix } from './helpers'
 
 /**
@@ -27,26 +32,7 @@ const BASE = Number(process.env.CURFEW_UNREPLICATED_BASE ?? 7171)
 const RECOVERY_LIMIT = 60_000
 const IDLE_MS = 2000
 
-const unhandled: unknown[] = []
-const onUnhandled = (reason: unknown) => {
-  unhandled.push(reason)
-}
-beforeEach(() => {
-  unhandled.length = 0
-  process.on('unhandledRejection', onUnhandled)
-})
-afterEach(() => {
-  process.off('unhandledRejection', onUnhandled)
-})
-afterAll(async () => {
-  await stopRedisCluster(BASE)
-  await rm(join(process.env.TMPDIR ?? tmpdir(), `curfew-redis-cluster-${BASE}.lock`), { force: true })
-}, 60_000)
-
-async function redisTime(admin: Admin): Promise<number> {
-  const [s, us] = (await admin.client.sendCommand(['TIME'])) as [string, string]
-  return Number(s) * 1000 + Math.floor(Number(us) / 1000)
-}
+const unhandled = failoverSuite(BASE)
 
 describe.each(clusterClients)('an expiry the dead master never replicated (%s)', (name, connect) => {
   it('is audited a second time by the promoted replica, not a third, and the session is never accepted', async () => {
